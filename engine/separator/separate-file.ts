@@ -3,7 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { createAudioWriter, openAudio, type AudioInfo, type AudioWriter } from '../audio-file/index.js';
 import { StemstreamError } from '../errors.js';
 import type { MaskModel } from '../model/index.js';
-import { OfflineSeparator, type SeparatorModel, type SeparatorOptions } from './offline-separator.js';
+import { OfflineSeparator, type SeparatorModel, type SeparatorOptions, type StemSink } from './offline-separator.js';
+
+/** Anything that turns pushed input blocks into aligned stems through a sink (offline or streaming algorithm). */
+export interface StemProcessor {
+  push(block: Float32Array[]): Promise<void>;
+  finish(): Promise<void>;
+}
+
+export type ProcessorFactory = (model: SeparatorModel, sampleRate: number, nbChannels: number, sink: StemSink) => Promise<StemProcessor>;
 
 export type OutputFormat = 'wav' | 'flac';
 export type OutputBits = 16 | 24 | 32;
@@ -23,6 +31,8 @@ export interface SeparateFileOptions extends SeparatorOptions {
   /** Input frames per read. */
   blockFrames?: number;
   onProgress?: (doneFrames: number, totalFrames: number | null) => void;
+  /** The algorithm; default the offline overlapping-chunk separator. */
+  processor?: ProcessorFactory;
 }
 
 export interface SeparateFileResult {
@@ -97,18 +107,16 @@ export async function separateFile(
     writers.push(instWriter);
     const restWriter = await createAudioWriter(tmp.rest, writeOpts);
     writers.push(restWriter);
-    const sep = await OfflineSeparator.create(
-      { ...model, mask: timed(model.mask, timings) },
-      info.sampleRate,
-      info.nbChannels,
-      async (inst, rest) => {
-        const tw = performance.now();
-        await instWriter.write(inst);
-        await restWriter.write(rest);
-        timings.write += (performance.now() - tw) / 1000;
-      },
-      options,
-    );
+    const sink: StemSink = async (inst, rest) => {
+      const tw = performance.now();
+      await instWriter.write(inst);
+      await restWriter.write(rest);
+      timings.write += (performance.now() - tw) / 1000;
+    };
+    const timedModel = { ...model, mask: timed(model.mask, timings) };
+    const sep = options.processor
+      ? await options.processor(timedModel, info.sampleRate, info.nbChannels, sink)
+      : await OfflineSeparator.create(timedModel, info.sampleRate, info.nbChannels, sink, options);
     const block = options.blockFrames ?? 44100;
     for (;;) {
       t = performance.now();

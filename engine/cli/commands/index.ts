@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEval } from './eval.js';
 import { registerModels } from './models.js';
 import { registerSeparate } from './separate.js';
 
@@ -6,4 +7,5 @@ import { registerSeparate } from './separate.js';
 export function registerCommands(program: Command): void {
   registerSeparate(program);
   registerModels(program);
+  registerEval(program);
 }

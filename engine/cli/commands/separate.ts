@@ -6,6 +6,7 @@ import { StemstreamError, isStemstreamError } from '../../errors.js';
 import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel, type SeparateFileResult } from '../../separator/index.js';
 import type { OutputBits, OutputFormat } from '../../separator/separate-file.js';
+import { StreamingFileProcessor, type StreamingPlan, type StreamingRenderOptions } from '../../streaming/index.js';
 import { createProgress } from '../progress.js';
 
 export interface SeparateArgs {
@@ -19,6 +20,8 @@ export interface SeparateArgs {
   batch: number;
   json: boolean;
   progress: boolean;
+  /** Run the live algorithm (`--streaming`) instead of the offline one. */
+  streaming?: StreamingRenderOptions;
 }
 
 function intOption(name: string, min: number, max: number) {
@@ -46,6 +49,16 @@ export function outputDirs(inputs: string[], out: string): string[] {
   });
 }
 
+function floatOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be a number in ${min}..${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
 export async function runSeparate(inputs: string[], args: SeparateArgs): Promise<number> {
   if (args.format === 'flac' && args.bits === 32) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', 'FLAC holds integers only: use --bits 16 or 24, or --format wav for 32-bit float');
@@ -58,6 +71,7 @@ export async function runSeparate(inputs: string[], args: SeparateArgs): Promise
   const sepModel = separatorModel(model);
   const dirs = outputDirs(inputs, resolve(args.out));
   const results: SeparateFileResult[] = [];
+  let plan: StreamingPlan | undefined;
   const failures: { input: string; code: string; message: string }[] = missing.map((input) => ({
     input,
     code: 'SS_ERR_FILE_NOT_FOUND',
@@ -81,6 +95,13 @@ export async function runSeparate(inputs: string[], args: SeparateArgs): Promise
             stepFrames: args.step,
             batchSize: args.batch,
             onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
+            processor: args.streaming
+              ? async (m, rate, channels, sink) => {
+                  const p = await StreamingFileProcessor.create(m, rate, channels, sink, args.streaming as StreamingRenderOptions);
+                  plan = p.plan;
+                  return p;
+                }
+              : undefined,
           },
         );
         bar?.stop();
@@ -103,6 +124,16 @@ export async function runSeparate(inputs: string[], args: SeparateArgs): Promise
   if (args.json) {
     const summary = {
       model: { name: model.name, dir: model.dir, device: model.device },
+      streaming: plan
+        ? {
+            latency_ms: plan.latencyMs,
+            structural_ms: plan.structuralMs,
+            window_floor_ms: plan.windowFloorMs,
+            hop_interval: plan.hopInterval,
+            lookahead: plan.lookahead,
+            block_frames: args.streaming?.blockFrames,
+          }
+        : null,
       outputs: results.map((r) => ({
         input: r.input,
         instrument: r.instrument,
@@ -136,6 +167,11 @@ export function registerSeparate(program: Command): void {
     .option('-j, --threads <n>', 'inference threads (default: all cores)', intOption('--threads', 1, 256))
     .option('--step <frames>', 'frames between overlapping chunks (must divide the chunk length)', intOption('--step', 1, 4096), 32)
     .option('--batch <chunks>', 'chunks per inference call', intOption('--batch', 1, 256), 4)
+    .option('--streaming', 'run the live (streaming) algorithm on the file: same blocks, K and L as `stemstream live`')
+    .option('--latency <ms>', 'with --streaming: input-to-output delay in ms (default: the least K and L allow)', floatOption('--latency', 1, 10000))
+    .option('--hop-interval <K>', 'with --streaming: run the model every K hops', intOption('--hop-interval', 1, 32), 2)
+    .option('--lookahead <L>', 'with --streaming: frames of lookahead', intOption('--lookahead', 0, 62), 1)
+    .option('--block <frames>', 'with --streaming: audio block size in frames', intOption('--block', 16, 8192), 256)
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], opts: Record<string, unknown>) => {
@@ -150,6 +186,14 @@ export function registerSeparate(program: Command): void {
         batch: opts.batch as number,
         json: Boolean(opts.json),
         progress: opts.progress !== false && process.stderr.isTTY === true,
+        streaming: opts.streaming
+          ? {
+              blockFrames: opts.block as number,
+              hopInterval: opts.hopInterval as number,
+              lookahead: opts.lookahead as number,
+              latencyMs: opts.latency as number | undefined,
+            }
+          : undefined,
       });
       process.exitCode = code;
     });

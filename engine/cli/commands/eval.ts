@@ -1,0 +1,170 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { StemstreamError, describeError } from '../../errors.js';
+import { loadModel, type InferenceDevice } from '../../model/index.js';
+import { separateChannels, separatorModel } from '../../separator/index.js';
+import { evaluateDataset, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
+
+export interface EvalArgs {
+  model: string;
+  data: string;
+  json?: string;
+  markdown?: string;
+  maxSeconds?: number;
+  tracks?: number;
+  streaming: boolean;
+  latencyMs?: number;
+  device: InferenceDevice;
+  threads?: number;
+  step: number;
+  batch: number;
+  permutation: boolean;
+  oracle: boolean;
+}
+
+/** A separator plus its clean-up; `runEval` takes a factory so tests can inject one. */
+export interface SeparatorHandle {
+  name: string;
+  separate: Separator;
+  dispose(): Promise<void>;
+}
+
+export type SeparatorFactory = (args: EvalArgs) => Promise<SeparatorHandle>;
+
+/** What runEval needs from the outside world; tests replace it. */
+export interface EvalDeps {
+  factory: SeparatorFactory;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** The real thing: one ONNX model, loaded once, run by the offline separator. */
+export const modelSeparatorFactory: SeparatorFactory = async (args) => {
+  const model = await loadModel(args.model, { device: args.device, threads: args.threads });
+  const sepModel = separatorModel(model);
+  return {
+    name: model.name,
+    separate: (mix, sampleRate) => separateChannels(mix, sampleRate, sepModel, { stepFrames: args.step, batchSize: args.batch }),
+    dispose: () => model.dispose(),
+  };
+};
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be a positive number, got "${value}"`);
+    return n;
+  };
+}
+
+function intOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be an integer in ${min}..${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await mkdir(dirname(resolve(path)), { recursive: true });
+    await writeFile(path, text);
+  } catch (e) {
+    throw new StemstreamError('SS_ERR_WRITE_FAILED', `cannot write ${path}: ${describeError(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Evaluates a model on a dataset folder: markdown report on stdout (and in --markdown), JSON in
+ * --json, one progress line per track on stderr. Returns the exit code.
+ */
+export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Promise<number> {
+  const { factory, stdout, stderr } = { ...defaultDeps(), ...deps };
+  // Validate before working (no model load for a request we cannot serve).
+  if (args.latencyMs !== undefined && !args.streaming) {
+    throw new StemstreamError('SS_ERR_BAD_OPTION', '--latency only applies with --streaming');
+  }
+  if (args.streaming) {
+    throw new StemstreamError(
+      'SS_ERR_BAD_OPTION',
+      'streaming evaluation (--streaming --latency MS) is not available yet: the live separation path has no offline driver; evaluate offline without --streaming',
+    );
+  }
+  const handle = await factory(args);
+  try {
+    const report = await evaluateDataset(args.data, {
+      separator: handle.separate,
+      modelName: handle.name,
+      maxSeconds: args.maxSeconds,
+      maxTracks: args.tracks,
+      computePermutation: args.permutation,
+      oracle: args.oracle,
+      onTrack: (done, total, t) => {
+        const irm = t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : '';
+        stderr(
+          `[${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${irm} (${t.seconds.toFixed(1)} s separated in ${t.separateSeconds.toFixed(1)} s)\n`,
+        );
+      },
+    });
+    const markdown = toMarkdown(report);
+    if (args.json) await writeOutput(args.json, toJson(report));
+    if (args.markdown) await writeOutput(args.markdown, markdown);
+    stdout(markdown);
+    return 0;
+  } finally {
+    await handle.dispose();
+  }
+}
+
+function defaultDeps(): EvalDeps {
+  return {
+    factory: modelSeparatorFactory,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+  };
+}
+
+/** `stemstream eval --model M --data DIR [--json out.json] [--markdown out.md] [--max-seconds S] [--tracks N]`. */
+export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): void {
+  program
+    .command('eval')
+    .description('evaluate a model on a dataset folder (BSS-eval SDR/SIR/SAR, SI-SDR, oracle-mask bound; medians over tracks)')
+    .requiredOption('-m, --model <name|dir>', 'model name (see `stemstream models`) or package folder')
+    .requiredOption('--data <dir>', 'dataset folder holding tracks_<rate>hz/<track>/{instrument,rest}_<track>.wav')
+    .option('--json <file>', 'write the full report as JSON')
+    .option('--markdown <file>', 'write the markdown tables to a file (they are always printed on stdout)')
+    .option('--max-seconds <s>', 'evaluate only the first S seconds of each track', positiveNumber('--max-seconds'))
+    .option('--tracks <n>', 'evaluate only the first N tracks (by name)', intOption('--tracks', 1, 1_000_000))
+    .option('--streaming', 'evaluate the live (streaming) path — not available yet')
+    .option('--latency <ms>', 'streaming latency in milliseconds (with --streaming)', positiveNumber('--latency'))
+    .addOption(new Option('-d, --device <device>', 'inference device').choices(['cpu', 'cuda']).default('cpu'))
+    .option('-j, --threads <n>', 'inference threads (default: all cores)', intOption('--threads', 1, 256))
+    .option('--step <frames>', 'frames between overlapping chunks (must divide the chunk length)', intOption('--step', 1, 4096), 32)
+    .option('--batch <chunks>', 'chunks per inference call', intOption('--batch', 1, 256), 4)
+    .option('--no-permutation', 'pair estimates with references in order (mir_eval compute_permutation=False)')
+    .option('--no-oracle', 'skip the oracle ideal-ratio-mask bound')
+    .action(async (opts: Record<string, unknown>) => {
+      process.exitCode = await runEval(
+        {
+          model: String(opts.model),
+          data: String(opts.data),
+          json: opts.json as string | undefined,
+          markdown: opts.markdown as string | undefined,
+          maxSeconds: opts.maxSeconds as number | undefined,
+          tracks: opts.tracks as number | undefined,
+          streaming: Boolean(opts.streaming),
+          latencyMs: opts.latency as number | undefined,
+          device: opts.device as InferenceDevice,
+          threads: opts.threads as number | undefined,
+          step: opts.step as number,
+          batch: opts.batch as number,
+          permutation: opts.permutation !== false,
+          oracle: opts.oracle !== false,
+        },
+        deps,
+      );
+    });
+}

@@ -1,0 +1,20 @@
+export { bssEvalSources, BssReferences, BSS_FILTER_LENGTH, MAX_PERMUTED_SOURCES, type BssEvalOptions, type BssEvalResult } from './bss-eval.js';
+export { siSdr, siSdrFramewise, type SiSdrOptions, type FramewiseOptions } from './si-sdr.js';
+export { plainSdr, PLAIN_SDR_EPSILON } from './plain-sdr.js';
+export { oracleMaskSeparation } from './oracle-mask.js';
+export { listTracks, readWav, type DatasetListing, type PlanarAudio, type TrackFiles } from './dataset.js';
+export { evaluateDataset, evaluateTrack, prepareTrack, type EvaluateOptions, type PreparedTrack, type Separator } from './evaluate.js';
+export {
+  formatDb,
+  manifestMetrics,
+  nanMedian,
+  summarise,
+  toJson,
+  toMarkdown,
+  type EvalMedians,
+  type EvalReport,
+  type StemMetrics,
+  type StemPairMedians,
+  type SystemMetrics,
+  type TrackResult,
+} from './report.js';

@@ -1,0 +1,31 @@
+import libsamplerate from '@alexanderolsen/libsamplerate-js';
+
+/**
+ * Mean of the channels (planar in, mono out). Mono input is returned as is (not copied).
+ * @param channels planar float32, nbChannels arrays of equal length
+ */
+export function downmix(channels: readonly Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const n = channels.length === 0 ? 0 : Math.min(...channels.map((c) => c.length));
+  const out = new Float32Array(n);
+  for (const c of channels) for (let i = 0; i < n; i++) out[i] += c[i];
+  const g = 1 / channels.length;
+  for (let i = 0; i < n; i++) out[i] *= g;
+  return out;
+}
+
+/**
+ * Mono sample-rate conversion with libsamplerate (medium-quality sinc: 3× faster than best, passband to 90 % of Nyquist, ~97 dB SNR).
+ * Returns the input itself when the rates match. Output length ≈ round(length · to / from).
+ */
+export async function resampleMono(x: Float32Array, fromRate: number, toRate: number): Promise<Float32Array> {
+  if (fromRate === toRate) return x;
+  const src = await libsamplerate.create(1, fromRate, toRate, {
+    converterType: libsamplerate.ConverterType.SRC_SINC_MEDIUM_QUALITY,
+  });
+  try {
+    return src.simple(x);
+  } finally {
+    src.destroy();
+  }
+}
