@@ -18,6 +18,14 @@ export function separatorModel(model: LoadedModel): SeparatorModel {
 
 export type SeparatorOptions = StitchOptions;
 
+/** Anything that turns pushed input blocks into aligned stems through a sink (offline or streaming algorithm). */
+export interface StemProcessor {
+  push(block: Float32Array[]): Promise<void>;
+  finish(): Promise<void>;
+}
+
+export type ProcessorFactory = (model: SeparatorModel, sampleRate: number, nbChannels: number, sink: StemSink) => Promise<StemProcessor>;
+
 /** Output callback: planar blocks at the input rate, instrument and rest of the same length, in order. */
 export type StemSink = (instrument: Float32Array[], rest: Float32Array[]) => void | Promise<void>;
 
@@ -30,7 +38,7 @@ export type StemSink = (instrument: Float32Array[], rest: Float32Array[]) => voi
  *                                                       └─▶ mask · X_c (own phase) ─▶ ISTFT ─▶ resample back
  * rest = input − instrument, at the input's own rate, so the rest keeps the full bandwidth.
  */
-export class OfflineSeparator {
+export class OfflineSeparator implements StemProcessor {
   readonly nbChannels: number;
   readonly sampleRate: number;
 
@@ -303,19 +311,22 @@ export async function separateChannels(
   channels: Float32Array[],
   sampleRate: number,
   model: SeparatorModel,
-  options: SeparatorOptions & { blockFrames?: number } = {},
+  options: SeparatorOptions & { blockFrames?: number; processor?: ProcessorFactory } = {},
 ): Promise<{ instrument: Float32Array[]; rest: Float32Array[] }> {
   const length = channels[0]?.length ?? 0;
   const instrument = channels.map(() => new Float32Array(length));
   const rest = channels.map(() => new Float32Array(length));
   let at = 0;
-  const sep = await OfflineSeparator.create(model, sampleRate, channels.length, (inst, r) => {
+  const sink: StemSink = (inst, r) => {
     for (let c = 0; c < channels.length; c++) {
       instrument[c].set(inst[c], at);
       rest[c].set(r[c], at);
     }
     at += inst[0].length;
-  }, options);
+  };
+  const sep = options.processor
+    ? await options.processor(model, sampleRate, channels.length, sink)
+    : await OfflineSeparator.create(model, sampleRate, channels.length, sink, options);
   const block = options.blockFrames ?? 65536;
   for (let i = 0; i < length; i += block) await sep.push(channels.map((c) => c.subarray(i, Math.min(length, i + block))));
   await sep.finish();

@@ -3,15 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { createAudioWriter, openAudio, type AudioInfo, type AudioWriter } from '../audio-file/index.js';
 import { StemstreamError } from '../errors.js';
 import type { MaskModel } from '../model/index.js';
-import { OfflineSeparator, type SeparatorModel, type SeparatorOptions, type StemSink } from './offline-separator.js';
-
-/** Anything that turns pushed input blocks into aligned stems through a sink (offline or streaming algorithm). */
-export interface StemProcessor {
-  push(block: Float32Array[]): Promise<void>;
-  finish(): Promise<void>;
-}
-
-export type ProcessorFactory = (model: SeparatorModel, sampleRate: number, nbChannels: number, sink: StemSink) => Promise<StemProcessor>;
+import {
+  OfflineSeparator,
+  type ProcessorFactory,
+  type SeparatorModel,
+  type SeparatorOptions,
+  type StemSink,
+} from './offline-separator.js';
 
 export type OutputFormat = 'wav' | 'flac';
 export type OutputBits = 16 | 24 | 32;

@@ -1,5 +1,4 @@
-import type { SeparatorModel, StemSink } from '../separator/index.js';
-import type { StemProcessor } from '../separator/separate-file.js';
+import type { SeparatorModel, StemProcessor, StemSink } from '../separator/index.js';
 import { DirectInferencePort } from './inference-port.js';
 import { StreamingSeparator, type StreamingPlan } from './streaming-separator.js';
 

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import wavefile from 'wavefile';
 import { isStemstreamError } from '../../errors.js';
 import { repoPath } from '../../paths.js';
-import { noise, onePole, seededRandom, sines } from '../../../training/eva./eval-signals.js';
+import { noise, onePole, seededRandom, sines } from '../../../training/eval/eval-signals.js';
 import { registerEval, runEval, type EvalArgs, type SeparatorFactory } from './eval.js';
 
 const RATE = 22050;
@@ -75,7 +75,7 @@ test('stemstream eval writes the JSON and markdown reports and prints the tables
   assert.match(io.err(), /\[1\/1\] t1: instrument SDR -?\d+\.\d\d dB/);
 });
 
-test('--streaming and a stray --latency are refused before any model loads', async () => {
+test('a stray --latency and bad numbers are refused before any model loads', async () => {
   let loads = 0;
   const counting: SeparatorFactory = async (args) => {
     loads++;
@@ -83,9 +83,9 @@ test('--streaming and a stray --latency are refused before any model loads', asy
   };
   const base: EvalArgs = {
     model: 'm', data: join(root, 'data'), streaming: false, device: 'cpu', step: 32, batch: 4, permutation: true, oracle: true,
+    block: 256, hopInterval: 2, lookahead: 1,
   };
   const badOption = (e: unknown) => isStemstreamError(e) && e.code === 'SS_ERR_BAD_OPTION';
-  await assert.rejects(runEval({ ...base, streaming: true, latencyMs: 50 }, { factory: counting }), (e: unknown) => badOption(e) && /not available yet/.test((e as Error).message));
   await assert.rejects(runEval({ ...base, latencyMs: 50 }, { factory: counting }), badOption);
   assert.equal(loads, 0);
   await assert.rejects(
@@ -108,8 +108,22 @@ test('the real model path runs end to end with the tiny fixture model', async ()
     batch: 4,
     permutation: false,
     oracle: false,
+    block: 256,
+    hopInterval: 2,
+    lookahead: 1,
   }, { stdout: io.stdout, stderr: io.stderr });
   assert.equal(code, 0);
   // An untrained model separates nothing useful, but the numbers must be finite.
   assert.match(io.out(), /\| t1 \| -?\d+\.\d\d \| -?\d+\.\d\d \|/);
+});
+
+test('--streaming scores the live algorithm, and a latency below its floor is a clear error', async () => {
+  const args: EvalArgs = {
+    model: repoPath('engine/model/fixtures/tiny'), data: join(root, 'data'), maxSeconds: 0.5, tracks: 1, streaming: true,
+    latencyMs: 150, device: 'cpu', threads: 1, step: 32, batch: 4, permutation: false, oracle: false, block: 256, hopInterval: 2, lookahead: 1,
+  };
+  const io = capture();
+  assert.equal(await runEval(args, { stdout: io.stdout, stderr: io.stderr }), 0);
+  assert.match(io.out(), /\| t1 \| -?\d+\.\d\d \| -?\d+\.\d\d \|/);
+  await assert.rejects(runEval({ ...args, latencyMs: 40 }, { stdout: io.stdout, stderr: io.stderr }), (e: unknown) => isStemstreamError(e) && /window alone/.test((e as Error).message));
 });

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { StemstreamError, describeError } from '../../errors.js';
 import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateChannels, separatorModel } from '../../separator/index.js';
+import { StreamingFileProcessor } from '../../streaming/index.js';
 import { evaluateDataset, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
@@ -19,6 +20,10 @@ export interface EvalArgs {
   threads?: number;
   step: number;
   batch: number;
+  /** Streaming settings (used with `streaming`). */
+  block: number;
+  hopInterval: number;
+  lookahead: number;
   permutation: boolean;
   oracle: boolean;
 }
@@ -45,7 +50,21 @@ export const modelSeparatorFactory: SeparatorFactory = async (args) => {
   const sepModel = separatorModel(model);
   return {
     name: model.name,
-    separate: (mix, sampleRate) => separateChannels(mix, sampleRate, sepModel, { stepFrames: args.step, batchSize: args.batch }),
+    separate: (mix, sampleRate) =>
+      separateChannels(mix, sampleRate, sepModel, {
+        stepFrames: args.step,
+        batchSize: args.batch,
+        // --streaming scores the live algorithm itself (same K, L and blocks as `stemstream live`).
+        processor: args.streaming
+          ? (m, rate, channels, sink) =>
+              StreamingFileProcessor.create(m, rate, channels, sink, {
+                blockFrames: args.block,
+                hopInterval: args.hopInterval,
+                lookahead: args.lookahead,
+                latencyMs: args.latencyMs,
+              })
+          : undefined,
+      }),
     dispose: () => model.dispose(),
   };
 };
@@ -86,12 +105,6 @@ export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Pro
   // Validate before working (no model load for a request we cannot serve).
   if (args.latencyMs !== undefined && !args.streaming) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', '--latency only applies with --streaming');
-  }
-  if (args.streaming) {
-    throw new StemstreamError(
-      'SS_ERR_BAD_OPTION',
-      'streaming evaluation (--streaming --latency MS) is not available yet: the live separation path has no offline driver; evaluate offline without --streaming',
-    );
   }
   const handle = await factory(args);
   try {
@@ -138,8 +151,11 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
     .option('--markdown <file>', 'write the markdown tables to a file (they are always printed on stdout)')
     .option('--max-seconds <s>', 'evaluate only the first S seconds of each track', positiveNumber('--max-seconds'))
     .option('--tracks <n>', 'evaluate only the first N tracks (by name)', intOption('--tracks', 1, 1_000_000))
-    .option('--streaming', 'evaluate the live (streaming) path — not available yet')
+    .option('--streaming', 'evaluate the live (streaming) algorithm instead of the offline one')
     .option('--latency <ms>', 'streaming latency in milliseconds (with --streaming)', positiveNumber('--latency'))
+    .option('--hop-interval <K>', 'with --streaming: run the model every K hops', intOption('--hop-interval', 1, 32), 2)
+    .option('--lookahead <L>', 'with --streaming: frames of lookahead', intOption('--lookahead', 0, 62), 1)
+    .option('--block <frames>', 'with --streaming: audio block size', intOption('--block', 16, 8192), 256)
     .addOption(new Option('-d, --device <device>', 'inference device').choices(['cpu', 'cuda']).default('cpu'))
     .option('-j, --threads <n>', 'inference threads (default: all cores)', intOption('--threads', 1, 256))
     .option('--step <frames>', 'frames between overlapping chunks (must divide the chunk length)', intOption('--step', 1, 4096), 32)
@@ -160,6 +176,9 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
           device: opts.device as InferenceDevice,
           threads: opts.threads as number | undefined,
           step: opts.step as number,
+          block: opts.block as number,
+          hopInterval: opts.hopInterval as number,
+          lookahead: opts.lookahead as number,
           batch: opts.batch as number,
           permutation: opts.permutation !== false,
           oracle: opts.oracle !== false,
