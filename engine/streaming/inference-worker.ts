@@ -1,0 +1,61 @@
+/**
+ * Inference worker: owns the ONNX session so inference never shares a thread with audio or DSP.
+ * Protocol over one SharedArrayBuffer (see WorkerInferencePort): per slot a state word
+ * (FREE → REQUESTED by the DSP side → DONE by this side; DROPPED when the DSP side gave up),
+ * the request's sequence number, the window and the mask. `control[0]` counts submissions;
+ * this side sleeps on it with Atomics.waitAsync, so it never spins.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadModel } from '../model/index.js';
+import { SLOT, type InferenceWorkerData, slotLayout } from './inference-shared.js';
+
+const data = workerData as InferenceWorkerData;
+const model = await loadModel(data.modelDir, { threads: data.threads, device: data.device });
+const { control, windows, masks, per } = slotLayout(data.buffer, data.slots, data.nbBins, data.chunkFrames);
+const input = new Float32Array(per);
+const times = new Float64Array(data.timesBuffer);
+
+parentPort?.postMessage({ type: 'ready' });
+
+let seen = 0;
+let nextSeq = 0;
+let stopping = false;
+parentPort?.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') stopping = true;
+});
+
+/** Serve requests in sequence order; skip the ones the DSP side dropped. */
+async function serve(): Promise<void> {
+  while (!stopping) {
+    const submitted = Atomics.load(control, 0);
+    if (submitted === seen) {
+      const w = Atomics.waitAsync(control, 0, seen, 100);
+      if (w.async) await w.value;
+      continue;
+    }
+    seen = submitted;
+    // Newest submitted sequence is submitted − 1; work through what is still wanted, oldest first.
+    for (; nextSeq < submitted; nextSeq++) {
+      const slot = nextSeq % data.slots;
+      const base = 2 + slot * 2;
+      if (Atomics.load(control, base + 1) !== nextSeq) continue; // overwritten by a newer request
+      if (Atomics.load(control, base) !== SLOT.REQUESTED) continue; // dropped
+      input.set(windows.subarray(slot * per, (slot + 1) * per));
+      const t0 = performance.now();
+      const mask = await model.run(input, 1);
+      times[0] = performance.now() - t0; // last inference ms
+      times[1] = Math.max(times[1], times[0]);
+      times[2] += times[0];
+      times[3] += 1;
+      if (Atomics.load(control, base + 1) !== nextSeq || Atomics.load(control, base) !== SLOT.REQUESTED) continue;
+      masks.set(mask.subarray(0, per), slot * per);
+      Atomics.store(control, base, SLOT.DONE);
+      Atomics.notify(control, base);
+    }
+  }
+  await model.dispose();
+  parentPort?.postMessage({ type: 'stopped' });
+  parentPort?.close();
+}
+
+await serve();
