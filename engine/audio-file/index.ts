@@ -1,0 +1,4 @@
+export type { AudioFormat, AudioInfo, AudioReader, AudioWriter, WriteOptions } from './audio-types.js';
+export { openAudio, readAudio } from './open-audio.js';
+export { createAudioWriter, writeAudio } from './create-audio-writer.js';
+export { quantize } from './pcm-codec.js';
