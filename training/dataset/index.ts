@@ -1,0 +1,12 @@
+export { readAudioFile, writeWavFile, encodeWav, isCompleteFile, type AudioData } from './audio-io.js';
+export { trackPaths, listTracks, tracksDirName, type TrackPaths } from './track-layout.js';
+export { checkStems, sumStems, type NamedAudio } from './stem-sum.js';
+export { GROUPS, INSTRUMENT_GROUPS, DEFAULT_MAPPING, loadMapping, groupOf, groupStems, instrumentGroups, type Group, type Mapping, type LabelledStem } from './grouping.js';
+export { DEFAULT_SILENCE_OPTIONS, silentWindows, audibleRatio, silentRuns, planSilenceCuts, applyCuts, adjustSilenceTree, type SilenceOptions, type SilencePlan, type TrackSilenceResult } from './silence.js';
+export { MARKS, setMark, clearMark, hasMark, toggleMark, readMarks, markPath, type Mark } from './marks.js';
+export { KEY_MARKS, keyAction, applyKey, excerpts, playCommand, listenTrack, type KeyAction, type Excerpt } from './listen.js';
+export { importMedleyDb, readMedleyDbTrack } from './import-medleydb.js';
+export { importSlakh, readSlakhTrack, slakhLabel } from './import-slakh.js';
+export type { ImportOptions, ImportResult } from './import-common.js';
+export { datasetStats, formatStats, type DatasetStats } from './stats.js';
+export { addStems, mixTrack, mixTree } from './mix.js';

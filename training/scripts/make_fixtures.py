@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Build the ONNX parity fixtures for the TypeScript engine (seeded, deterministic).
+
+Writes, for each of ``tiny`` (4-8-8-8-8 / f 8) and ``small`` (8-16-16-16-32 / f 32, live size):
+  engine/model/fixtures/<name>/model.onnx, model.json   the model package (random weights, eval mode)
+  engine/model/fixtures/<name>/parity-input.f32         [3, 1, 769, 64] float32 LE raw magnitude
+  engine/model/fixtures/<name>/parity-mask.f32          [3, 1, 769, 64] float32 LE, ExportWrapper output
+  engine/model/fixtures/<name>/parity.json              shapes, item descriptions, tolerance
+Item 0: |STFT| of a tone + noise; item 1: quiet random magnitudes (tests per-item normalisation);
+item 2: all zeros (silence -> mask 0). Layout of both .f32 files: C order, batch-major, then
+channel, then bin, then frame (frame fastest), i.e. ``[item][0][bin][frame]``.
+
+Usage: /usr/bin/python3 training/scripts/make_fixtures.py [--out engine/model/fixtures] [--only tiny]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from typing import Dict, List, Optional
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from stemstream_train.export import dump_json, write_model_package  # noqa: E402
+from stemstream_train.model import ExportWrapper, HourglassConfig, HourglassNet, normalise_chunk  # noqa: E402
+from stemstream_train.transforms import SignalConfig, make_filterbanks  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(HERE))
+SEED = 20261125
+BATCH = 3
+
+FIXTURES: Dict[str, HourglassConfig] = {
+    "tiny": HourglassConfig(initial_filters=(4, 8, 8, 8, 8), hourglass_filters=8, end_filters=(8, 8)),
+    "small": HourglassConfig(initial_filters=(8, 16, 16, 16, 32), hourglass_filters=32, end_filters=(32, 32)),
+}
+
+
+def parity_input(signal: SignalConfig, gen: torch.Generator) -> torch.Tensor:
+    """``[3, 1, 769, chunk_frames]`` float32 raw magnitudes: tone+noise STFT, quiet noise, silence."""
+    frames = signal.chunk_frames
+    n = (frames - 1) * signal.hop_length
+    t = torch.arange(n, dtype=torch.float64) / signal.sample_rate
+    audio = sum(0.3 / k * torch.sin(2 * math.pi * 196.0 * k * t) for k in range(1, 8))
+    audio = audio + 0.05 * torch.randn(n, generator=gen, dtype=torch.float64)
+    stft, _ = make_filterbanks(signal)
+    mag0 = stft(audio).abs().to(torch.float32)
+    assert mag0.shape[-1] == frames, mag0.shape
+    mag1 = 1e-3 * torch.rand(signal.nb_bins, frames, generator=gen) ** 3
+    mag2 = torch.zeros(signal.nb_bins, frames)
+    return torch.stack([mag0, mag1, mag2]).unsqueeze(1).contiguous()
+
+
+def randomise(net: HourglassNet, gen: torch.Generator) -> None:
+    """Non-trivial BN statistics/affine and conv biases so a wrong BN/bias import shows in parity."""
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                c = m.num_features
+                m.running_mean.copy_((torch.rand(c, generator=gen) - 0.5) * 0.4)
+                m.running_var.copy_(0.5 + 1.5 * torch.rand(c, generator=gen))
+                m.weight.copy_(0.5 + torch.rand(c, generator=gen))
+                m.bias.copy_((torch.rand(c, generator=gen) - 0.5) * 0.2)
+            elif isinstance(m, torch.nn.Conv2d) and m.bias is not None:
+                m.bias.copy_((torch.rand(m.bias.shape, generator=gen) - 0.5) * 0.1)
+
+
+def calibrate_output(net: HourglassNet, x: torch.Tensor) -> None:
+    """Rescale the last 1x1 conv so the unclipped mask of item 0 has mean 0.5, std 0.3: most values
+    then fall inside (0, 1), where the parity check is meaningful (not hidden by the clamp)."""
+    out = net.out[-1]
+    with torch.no_grad():
+        raw = net(normalise_chunk(x[:1])[0])[:, :, 1:, :]
+        mean, std = float(raw.mean()), float(raw.std())
+        a = 0.3 / max(std, 1e-6)
+        out.weight.mul_(a)
+        out.bias.copy_(0.5 - a * (mean - out.bias))
+
+
+def build(name: str, cfg: HourglassConfig, out_root: str, signal: SignalConfig) -> Dict[str, float]:
+    gen = torch.Generator().manual_seed(SEED + sum(map(ord, name)))
+    torch.manual_seed(SEED)
+    net = HourglassNet(cfg)
+    randomise(net, gen)
+    net.eval()
+    x = parity_input(signal, gen)
+    calibrate_output(net, x)
+    out_dir = os.path.join(out_root, name)
+    write_model_package(
+        out_dir,
+        net,
+        cfg,
+        meta={
+            "name": f"fixture-{name}",
+            "instrument": "guitar",
+            "description": f"Untrained {name} hourglass with random weights: ONNX parity fixture, separates nothing",
+            "license": "MIT",
+            "training": {"data": "none (random weights, seed %d)" % SEED, "commit": None},
+            "metrics": {},
+        },
+        signal=signal,
+    )
+    with torch.no_grad():
+        mask = ExportWrapper(net).eval()(x)
+    x.numpy().astype("<f4").tofile(os.path.join(out_dir, "parity-input.f32"))
+    mask.numpy().astype("<f4").tofile(os.path.join(out_dir, "parity-mask.f32"))
+    m = mask.numpy()
+    interior = float(((m[:2] > 0) & (m[:2] < 1)).mean())
+    desc = {
+        "dtype": "float32",
+        "endianness": "little",
+        "shape": list(x.shape),
+        "layout": "[batch][channel][bin][frame], frame fastest (C order, NCHW)",
+        "input": "parity-input.f32",
+        "expected_mask": "parity-mask.f32",
+        "model": "model.json",
+        "items": [
+            "|STFT| of a 196 Hz harmonic tone + white noise (raw, not normalised)",
+            "quiet random magnitudes (peak ~1e-3): the model normalises per item",
+            "silence (all zeros): expected mask all 0, no NaN",
+        ],
+        "tolerance_max_abs": 1e-4,
+        "seed": SEED,
+        "torch_version": torch.__version__,
+        "stats": {
+            "fraction_strictly_inside_0_1_items_0_1": round(interior, 4),
+            "mask_mean_item0": round(float(m[0].mean()), 6),
+            "mask_dc_row_max": float(m[:, :, 0, :].max()),
+            "mask_silence_max": float(m[2].max()),
+        },
+    }
+    with open(os.path.join(out_dir, "parity.json"), "w") as f:
+        f.write(dump_json(desc))
+    return {"onnx_bytes": os.path.getsize(os.path.join(out_dir, "model.onnx")), "interior": interior}
+
+
+def get_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", default=os.path.join(REPO, "engine", "model", "fixtures"), help="fixtures root")
+    p.add_argument("--only", choices=sorted(FIXTURES), action="append", help="build only these fixtures")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = get_parser().parse_args(argv)
+    torch.set_num_threads(1)  # deterministic reductions
+    signal = SignalConfig()
+    for name in args.only or sorted(FIXTURES):
+        info = build(name, FIXTURES[name], args.out, signal)
+        print(f"{name}: model.onnx {info['onnx_bytes']} bytes, {info['interior'] * 100:.1f}% of mask values inside (0,1)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+#!/usr/bin/python3
+"""Train a stemstream mask network.
+
+    /usr/bin/python3 training/scripts/train.py --config training/configs/guitar-small.yaml \
+        [--data DIR] [--val DIR] [--steps N] [--device cpu|cuda] [--set train.lr=3e-4 ...]
+    npm run train -- --config training/configs/guitar-small.yaml
+    ... --resume            # continue runs/<name>/last.pt (config from the checkpoint + overrides)
+
+Writes ``<runs_dir>/<name>/{last.pt,best.pt,log.jsonl,config.json}``; checkpoints every
+``train.checkpoint_every`` steps and on SIGINT/SIGTERM (then exits 130/143). With ``export.dir``
+set (or ``--export-dir``), exports the best (else last) checkpoint as a model package at the end.
+Exit codes: 0 done (steps reached or early stop), 2 bad config/data, 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import signal
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from stemstream_train import config as config_mod  # noqa: E402
+from stemstream_train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state  # noqa: E402
+from stemstream_train.data import CropDataset, DatasetError, load_tracks  # noqa: E402
+from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
+from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
+from stemstream_train.losses import separation_loss  # noqa: E402
+from stemstream_train.model import HourglassNet, count_trainable_params, normalise_chunk  # noqa: E402
+from stemstream_train.transforms import SignalConfig  # noqa: E402
+
+Log = Callable[[str], None]
+
+
+def get_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="Train a stemstream stacked-hourglass mask network.")
+    p.add_argument("--config", help="YAML or JSON config (see training/configs/)")
+    p.add_argument("--name", help="run name (runs/<name>/)")
+    p.add_argument("--data", help="training dataset folder (overrides data.train)")
+    p.add_argument("--val", help="validation dataset folder (overrides data.val)")
+    p.add_argument("--steps", type=int, help="total optimisation steps")
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--runs-dir", help="where runs/<name>/ goes (default runs)")
+    p.add_argument("--export-dir", help="export a model package here at the end")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="config override, e.g. train.lr=3e-4 (repeatable)")
+    p.add_argument("--resume", nargs="?", const="last", help="resume runs/<name>/last.pt, or the given checkpoint")
+    p.add_argument("--stop-after", type=int, help="stop (with a checkpoint) after this many steps in this run")
+    p.add_argument("--dry-run", action="store_true", help="print the resolved config and exit")
+    return p
+
+
+def cli_layer(args: argparse.Namespace) -> Dict[str, Any]:
+    """The dedicated flags as a config layer (typed: paths are never YAML-parsed)."""
+    layer: Dict[str, Any] = {}
+    pairs = [
+        ("name", args.name),
+        ("data.train", args.data),
+        ("data.val", args.val),
+        ("train.steps", args.steps),
+        ("train.batch_size", args.batch_size),
+        ("train.lr", args.lr),
+        ("seed", args.seed),
+        ("train.device", args.device),
+        ("runs_dir", args.runs_dir),
+        ("export.dir", args.export_dir),
+    ]
+    for key, value in pairs:
+        if value is None:
+            continue
+        node = layer
+        *parents, leaf = key.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    return layer
+
+
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise config_mod.ConfigError(f"device {name!r} requested but CUDA is not available")
+    return torch.device(name)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+class Stopper:
+    """SIGINT/SIGTERM set a flag; the loop checkpoints after the current step and exits."""
+
+    def __init__(self) -> None:
+        self.signum: Optional[int] = None
+        self._old: Dict[int, Any] = {}
+
+    def __enter__(self) -> "Stopper":
+        for s in (signal.SIGINT, signal.SIGTERM):
+            self._old[s] = signal.signal(s, self._handle)
+        return self
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.signum = signum
+
+    def __exit__(self, *exc: Any) -> None:
+        for s, h in self._old.items():
+            signal.signal(s, h)
+
+
+def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_after: Optional[int] = None, log: Log = print) -> Dict[str, Any]:
+    """Run the loop. Returns ``{"status": "done"|"early-stop"|"interrupted"|"time-budget"|"stop-after",
+    "step", "run_dir", "signum"}``."""
+    t_cfg, v_cfg = cfg["train"], cfg["val"]
+    signal_cfg = SignalConfig(chunk_frames=64)
+    device = pick_device(str(t_cfg["device"]))
+    if t_cfg["threads"]:
+        torch.set_num_threads(int(t_cfg["threads"]))
+    seed_everything(int(cfg["seed"]))
+    run_dir = os.path.join(cfg["runs_dir"], cfg["name"])
+    os.makedirs(run_dir, exist_ok=True)
+    with open(os.path.join(run_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+
+    data = cfg["data"]
+    tracks = load_tracks(data["train"], signal_cfg, data["max_tracks"])
+    train_set = CropDataset(tracks, signal_cfg, t_cfg["frames"], config_mod.augment_cfg(cfg), int(cfg["seed"]), data["cache"], data["cache_limit_gb"])
+    val_tracks = load_tracks(data["val"], signal_cfg) if data["val"] else []
+    val_batches = CropDataset(val_tracks, signal_cfg, t_cfg["frames"], cache="audio").fixed_batches(v_cfg["crop_batches"], t_cfg["batch_size"]) if val_tracks else []
+
+    net = HourglassNet(config_mod.model_cfg(cfg)).to(device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=float(t_cfg["lr"]))
+    loss_cfg = config_mod.loss_cfg(cfg)
+    step, history, best_val, bad_checks, elapsed = 0, [], math.inf, 0, 0.0
+    if resume is not None:
+        net.load_state_dict(resume["model"])
+        optimizer.load_state_dict(resume["optimizer"])
+        for group in optimizer.param_groups:  # a changed lr in the config wins
+            group["lr"] = float(t_cfg["lr"])
+        step, history = int(resume["step"]), list(resume["history"])
+        best_val, bad_checks, elapsed = float(resume["best_val"]), int(resume["bad_checks"]), float(resume["elapsed_s"])
+        set_rng_state(resume["rng"])
+    log(
+        f"{cfg['name']}: {count_trainable_params(net):,} params, {len(train_set)} songs ({train_set.nb_crops:,} crops, cache {train_set.cache}), "
+        f"{len(val_tracks)} val songs, device {device}, {'resuming at step %d' % step if resume else 'from scratch'}"
+    )
+
+    log_path = os.path.join(run_dir, "log.jsonl")
+
+    def record(entry: Dict[str, Any]) -> None:
+        history.append(entry)
+        with open(log_path, "a") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def state() -> Dict[str, Any]:
+        return {
+            "model": net.state_dict(),
+            "optimizer": optimizer.state_dict(),
+            "step": step,
+            "config": cfg,
+            "history": history,
+            "rng": rng_state(),
+            "best_val": best_val,
+            "bad_checks": bad_checks,
+            "elapsed_s": elapsed,
+            "device": str(device),
+            "commit": git_commit(),
+            "params": count_trainable_params(net),
+            "epoch_crops": max(1, train_set.nb_crops // t_cfg["frames"]),  # non-overlapping crops per epoch
+        }
+
+    status = "done"
+    start_step, t_run, window_losses, t_window = step, time.time(), [], time.time()
+    net.train()
+    with Stopper() as stopper:
+        while step < t_cfg["steps"]:
+            t0 = time.time()
+            batch = train_set.batch(step, t_cfg["batch_size"])
+            mix, peak = normalise_chunk(batch.mix.to(device))
+            scale = peak + 1e-8  # target and rest share the mix's peak, as the thesis
+            masks = net.forward_all(mix)
+            loss = separation_loss(masks, mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, loss_cfg)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if t_cfg["grad_clip"]:
+                torch.nn.utils.clip_grad_norm_(net.parameters(), float(t_cfg["grad_clip"]))
+            optimizer.step()
+            step += 1
+            elapsed += time.time() - t0
+            window_losses.append(float(loss))
+
+            if step % t_cfg["log_every"] == 0 or step == t_cfg["steps"]:
+                sec = (time.time() - t_window) / len(window_losses)
+                entry = {"kind": "train", "step": step, "loss": float(np.mean(window_losses)), "sec_per_step": round(sec, 4), "elapsed_s": round(elapsed, 1)}
+                record(entry)
+                eta = (t_cfg["steps"] - step) * sec
+                log(f"step {step}/{t_cfg['steps']} loss {entry['loss']:.5f} {sec:.3f} s/step eta {eta / 60:.1f} min")
+                window_losses, t_window = [], time.time()
+
+            if val_tracks and step % t_cfg["val_every"] == 0:
+                v = {"kind": "val", "step": step, "val_loss": crop_loss(net, val_batches, loss_cfg, device)}
+                if v_cfg["sdr_tracks"]:
+                    v.update(track_sdrs(net, val_tracks[: v_cfg["sdr_tracks"]], signal_cfg, v_cfg["max_seconds"], device))
+                improved = v["val_loss"] < best_val
+                best_val, bad_checks = (v["val_loss"], 0) if improved else (best_val, bad_checks + 1)
+                v["best"] = improved
+                record(v)
+                log(f"val step {step}: loss {v['val_loss']:.5f}" + (f" sdr inst {v['sdr_quick_instrument_median']:.2f} dB" if "sdr_quick_instrument_median" in v else "") + (" (best)" if improved else ""))
+                if improved:
+                    save_checkpoint(os.path.join(run_dir, "best.pt"), state())
+                if t_cfg["patience"] and bad_checks >= t_cfg["patience"]:
+                    status = "early-stop"
+                    log(f"early stop: no val improvement in {bad_checks} checks")
+                    break
+
+            if step % t_cfg["checkpoint_every"] == 0:
+                save_checkpoint(os.path.join(run_dir, "last.pt"), state())
+            if stopper.signum is not None:
+                status = "interrupted"
+                break
+            if stop_after is not None and step - start_step >= stop_after:
+                status = "stop-after"
+                break
+            if t_cfg["max_minutes"] and time.time() - t_run > 60 * float(t_cfg["max_minutes"]):
+                status = "time-budget"
+                break
+        save_checkpoint(os.path.join(run_dir, "last.pt"), state())
+    record({"kind": "end", "step": step, "status": status, "elapsed_s": round(elapsed, 1)})
+    log(f"{status} at step {step}; checkpoint {os.path.join(run_dir, 'last.pt')}")
+    return {"status": status, "step": step, "run_dir": run_dir, "signum": stopper.signum}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = get_parser().parse_args(argv)
+    try:
+        file_layer = config_mod.load_file(args.config) if args.config else {}
+        flags = cli_layer(args)
+        resume_state = None
+        if args.resume:
+            path = args.resume
+            if path == "last":
+                base = config_mod.resolve(file_layer, flags, overrides=args.set)
+                path = os.path.join(base["runs_dir"], base["name"], "last.pt")
+            resume_state = load_checkpoint(path)
+            # The checkpoint's config, then only what the command line changes (e.g. more steps).
+            cfg = config_mod.resolve(resume_state["config"], flags, overrides=args.set)
+        else:
+            cfg = config_mod.resolve(file_layer, flags, overrides=args.set)
+        if args.dry_run:
+            print(json.dumps(cfg, indent=2))
+            return 0
+        result = train(cfg, resume_state, args.stop_after, log=lambda s: print(s, flush=True))
+    except (config_mod.ConfigError, DatasetError, FileNotFoundError) as e:
+        print(f"train: {e}", file=sys.stderr)
+        return 2
+    if result["status"] == "interrupted":
+        return 128 + int(result["signum"] or signal.SIGINT)
+    export_dir = cfg["export"]["dir"]
+    if export_dir:
+        run_dir = result["run_dir"]
+        best = os.path.join(run_dir, "best.pt")
+        ckpt = best if os.path.exists(best) else os.path.join(run_dir, "last.pt")
+        manifest = export_checkpoint(ckpt, export_dir, val_dir=cfg["data"]["val"], log=lambda s: print(s, flush=True))
+        print(f"exported {ckpt} -> {export_dir} ({manifest['architecture']['trainable_params']:,} params)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Training configuration: defaults, YAML/JSON files and ``key.path=value`` overrides.
+
+A config is a plain nested dict (saved verbatim in checkpoints and model.json). Sections:
+``data``, ``model`` (``HourglassConfig`` fields), ``loss`` (``LossConfig``), ``train``, ``val``,
+``export``. Unknown keys are rejected so a typo never silently trains the wrong thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import asdict
+from typing import Any, Dict, Iterable, Mapping
+
+from .data import AugmentConfig
+from .losses import LossConfig
+from .model import HourglassConfig
+
+DEFAULTS: Dict[str, Any] = {
+    "name": "run",
+    "instrument": "guitar",
+    "seed": 0,
+    "runs_dir": "runs",
+    "data": {
+        "train": "data/tracks_22050hz",
+        "val": None,
+        "max_tracks": None,
+        "cache": "auto",  # audio | stft | auto
+        "cache_limit_gb": 2.0,
+        "augment": asdict(AugmentConfig()),
+        "description": "",
+    },
+    "model": HourglassConfig().to_json(),
+    "loss": asdict(LossConfig()),
+    "train": {
+        "batch_size": 4,
+        "lr": 1e-4,
+        "steps": 100000,
+        "frames": 64,
+        "log_every": 10,
+        "val_every": 500,
+        "checkpoint_every": 500,
+        "patience": 10,  # validations without improvement before stopping; 0 = never
+        "device": "auto",  # auto | cpu | cuda | cuda:N
+        "threads": 0,  # torch CPU threads; 0 = torch default
+        "grad_clip": 0.0,  # max grad norm; 0 = off
+        "max_minutes": 0.0,  # wall-clock budget for this run; 0 = none
+    },
+    "val": {
+        "crop_batches": 8,  # fixed crops for the validation loss (batches of train.batch_size)
+        "sdr_tracks": 4,  # tracks for the quick SDR (0 = skip)
+        "max_seconds": 30.0,  # per SDR track
+    },
+    "export": {
+        "dir": None,
+        "name": None,
+        "description": "",
+        "license": "MIT",
+    },
+}
+
+
+class ConfigError(ValueError):
+    """Invalid training configuration (unknown key, wrong type, bad value)."""
+
+
+def _merge(base: Dict[str, Any], update: Mapping[str, Any], path: str = "") -> None:
+    for key, value in update.items():
+        where = f"{path}{key}"
+        if key not in base:
+            raise ConfigError(f"unknown config key {where!r}")
+        if isinstance(base[key], dict):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"config key {where!r} must be a mapping")
+            _merge(base[key], value, where + ".")
+        else:
+            base[key] = copy.deepcopy(value)
+
+
+def parse_value(text: str) -> Any:
+    """A ``--set`` value: JSON, else YAML (``[8, 16]``, ``null``, ``true``), else the string.
+    Numbers such as ``3e-4`` (a string in YAML 1.1) become floats."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        import yaml
+
+        value = yaml.safe_load(text)
+    except Exception:  # noqa: BLE001 - not YAML either: keep the raw string
+        return text
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def apply_overrides(cfg: Dict[str, Any], overrides: Iterable[str]) -> None:
+    """Apply ``a.b.c=value`` strings in place."""
+    for item in overrides:
+        if "=" not in item:
+            raise ConfigError(f"override {item!r} must look like key.path=value")
+        key, text = item.split("=", 1)
+        update: Dict[str, Any] = {}
+        node = update
+        parts = key.strip().split(".")
+        for p in parts[:-1]:
+            node[p] = {}
+            node = node[p]
+        node[parts[-1]] = parse_value(text)
+        _merge(cfg, update)
+
+
+def load_file(path: str) -> Dict[str, Any]:
+    """Read a YAML (``.yaml``/``.yml``) or JSON config file."""
+    with open(path) as f:
+        text = f.read()
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: top level must be a mapping")
+    return data
+
+
+def resolve(*layers: Mapping[str, Any], overrides: Iterable[str] = ()) -> Dict[str, Any]:
+    """Defaults <- each layer <- overrides, validated. Returns a new dict."""
+    cfg = copy.deepcopy(DEFAULTS)
+    for layer in layers:
+        _merge(cfg, layer)
+    apply_overrides(cfg, overrides)
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: Dict[str, Any]) -> None:
+    """Build the typed configs once so bad values fail before any data is loaded (coerces train.lr)."""
+    try:
+        model_cfg(cfg)
+        loss_cfg(cfg)
+        augment_cfg(cfg)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(str(e)) from e
+    t = cfg["train"]
+    for key in ("batch_size", "steps", "frames", "log_every", "val_every", "checkpoint_every"):
+        if not isinstance(t[key], int) or t[key] < 1:
+            raise ConfigError(f"train.{key} must be a positive integer, got {t[key]!r}")
+    if t["frames"] % model_cfg(cfg).frame_multiple:
+        raise ConfigError(f"train.frames={t['frames']} must be a multiple of 2**levels={model_cfg(cfg).frame_multiple}")
+    try:
+        t["lr"] = float(t["lr"])  # YAML 1.1 reads "1e-4" as a string
+    except (TypeError, ValueError):
+        raise ConfigError(f"train.lr must be a number, got {t['lr']!r}") from None
+    if not t["lr"] > 0:
+        raise ConfigError("train.lr must be > 0")
+    if cfg["data"]["cache"] not in ("audio", "stft", "auto"):
+        raise ConfigError("data.cache must be audio, stft or auto")
+    if not isinstance(cfg["name"], str) or not cfg["name"] or os.sep in cfg["name"]:
+        raise ConfigError("name must be a non-empty string without '/'")
+
+
+def model_cfg(cfg: Mapping[str, Any]) -> HourglassConfig:
+    return HourglassConfig.from_json(cfg["model"])
+
+
+def loss_cfg(cfg: Mapping[str, Any]) -> LossConfig:
+    return LossConfig(**cfg["loss"])
+
+
+def augment_cfg(cfg: Mapping[str, Any]) -> AugmentConfig:
+    return AugmentConfig(**cfg["data"]["augment"])

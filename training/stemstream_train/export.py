@@ -1,0 +1,205 @@
+"""ONNX export and the model package (``model.onnx`` + ``model.json``), the engine's only contract.
+
+The exported graph is :class:`ExportWrapper`: raw magnitude ``[batch, 1, 769, frames]`` named
+``magnitude`` -> clipped mask ``[batch, 1, 769, frames]`` named ``mask``; batch is dynamic,
+frames fixed at export (64, the chunk size).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import warnings
+from typing import Any, Callable, Dict, Mapping, Optional
+
+import torch
+
+from .model import ExportWrapper, HourglassConfig, HourglassNet, count_trainable_params
+from .onnx_proto import read_onnx_summary
+from .transforms import SignalConfig
+
+FORMAT = "stemstream-model"
+FORMAT_VERSION = 1
+INPUT_NAME = "magnitude"
+OUTPUT_NAME = "mask"
+
+
+def export_onnx(model: HourglassNet, path: str, frames: int = 64, opset: int = 13) -> None:
+    """Write ``ExportWrapper(model)`` in eval mode to ``path`` (ONNX, dynamic batch axis).
+
+    The caller's ``model`` is not modified (a CPU copy is exported).
+    """
+    net = copy.deepcopy(model).cpu().eval()
+    wrapper = ExportWrapper(net).eval()
+    dummy = torch.rand(1, 1, net.cfg.nb_bins, frames)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    # The tracer warns about skipped shape checks and prim::Constant shape inference: expected.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapper,
+            (dummy,),
+            path,
+            input_names=[INPUT_NAME],
+            output_names=[OUTPUT_NAME],
+            dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+            opset_version=opset,
+            do_constant_folding=True,
+            training=torch.onnx.TrainingMode.EVAL,
+        )
+
+
+def git_commit(repo_dir: Optional[str] = None) -> Optional[str]:
+    """HEAD's sha (with ``-dirty`` if the tree has changes), or None outside git / before the first commit."""
+    cwd = repo_dir or os.path.dirname(os.path.abspath(__file__))
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
+        if sha.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd, capture_output=True, text=True, timeout=10)
+        return sha.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def build_manifest(
+    config: HourglassConfig,
+    trainable_params: int,
+    meta: Mapping[str, Any],
+    signal: SignalConfig = SignalConfig(),
+    opset: int = 13,
+) -> Dict[str, Any]:
+    """The ``model.json`` dict. ``meta`` keys: name, instrument, description, license, training, metrics."""
+    name = str(meta.get("name", meta.get("instrument", "model")))
+    instrument = str(meta.get("instrument", name))
+    shape = ["batch", 1, signal.nb_bins, signal.chunk_frames]
+    architecture: Dict[str, Any] = {"type": "hourglass"}
+    architecture.update(config.to_json())
+    architecture["trainable_params"] = int(trainable_params)
+    training: Dict[str, Any] = {
+        "data": "",
+        "steps": 0,
+        "epochs": 0,
+        "duration_s": 0,
+        "device": "cpu",
+        "commit": git_commit(),
+        "config": {},
+    }
+    training.update(dict(meta.get("training", {})))
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "instrument": instrument,
+        "description": str(meta.get("description", f"{instrument} mask network (stacked hourglass)")),
+        "license": str(meta.get("license", "MIT")),
+        "signal": signal.to_json(),
+        "input": {"name": INPUT_NAME, "shape": shape, "normalisation": "chunk-max", "normalisation_in_model": True},
+        "output": {"name": OUTPUT_NAME, "shape": list(shape), "kind": "ratio-mask", "target": "instrument", "range": [0, 1]},
+        "architecture": architecture,
+        "training": training,
+        "metrics": dict(meta.get("metrics", {})),
+        "onnx": {"file": "model.onnx", "opset": opset},
+    }
+
+
+def write_model_package(
+    out_dir: str,
+    model: HourglassNet,
+    config: Optional[HourglassConfig] = None,
+    meta: Optional[Mapping[str, Any]] = None,
+    signal: SignalConfig = SignalConfig(),
+    opset: int = 13,
+) -> Dict[str, Any]:
+    """Write ``out_dir/model.onnx`` and ``out_dir/model.json``; returns the manifest dict.
+
+    Checks the written graph's feeds (name, ``[batch, 1, 769, chunk_frames]``) before writing the JSON.
+    """
+    config = config or model.cfg
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    export_onnx(model, onnx_path, frames=signal.chunk_frames, opset=opset)
+    summary = read_onnx_summary(onnx_path)
+    expected = ["batch", 1, signal.nb_bins, signal.chunk_frames]
+    got = [(v.name, v.shape) for v in summary.inputs + summary.outputs]
+    if got != [(INPUT_NAME, expected), (OUTPUT_NAME, expected)]:
+        raise RuntimeError(f"exported graph has unexpected inputs/outputs: {got}")
+    manifest = build_manifest(config, count_trainable_params(model), meta or {}, signal, opset)
+    with open(os.path.join(out_dir, "model.json"), "w") as f:
+        f.write(dump_json(manifest))
+    return manifest
+
+
+def dump_json(value: Any) -> str:
+    """Indented JSON with short scalar lists (shapes, filters) kept on one line."""
+    text = json.dumps(value, indent=2)
+    # A list of scalars spread over lines -> one line (nested containers are left alone).
+    return re.sub(r"\[\s*\n\s*([^\[\]{}]*?)\s*\]", lambda m: "[" + re.sub(r",\s*\n\s*", ", ", m.group(1)) + "]", text) + "\n"
+
+
+def load_manifest_config(path: str) -> HourglassConfig:
+    """``HourglassConfig`` rebuilt from a ``model.json`` (its ``architecture`` object)."""
+    with open(path) as f:
+        manifest = json.load(f)
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{path}: not a {FORMAT} manifest")
+    return HourglassConfig.from_json(manifest["architecture"])
+
+
+def export_checkpoint(
+    checkpoint: str,
+    out_dir: str,
+    name: Optional[str] = None,
+    instrument: Optional[str] = None,
+    description: Optional[str] = None,
+    val_dir: Optional[str] = None,
+    log: Callable[[str], None] = lambda s: None,
+) -> Dict[str, Any]:
+    """Export a training checkpoint as a model package, recording training facts and metrics.
+
+    With ``val_dir``, measures the quick SDR (model and oracle ratio mask) on its tracks (first
+    ``val.max_seconds`` of each) and stores them under ``metrics["val-<folder name>"]``.
+    """
+    from .checkpoint import latest_val, model_from_checkpoint
+    from .data import load_tracks
+    from .evaluate import track_sdrs
+
+    net, ckpt = model_from_checkpoint(checkpoint)
+    cfg = ckpt["config"]
+    instrument = instrument or cfg.get("instrument", "guitar")
+    name = name or cfg["export"].get("name") or instrument
+    metrics: Dict[str, Any] = {}
+    if val_dir:
+        tracks = load_tracks(val_dir)
+        max_s = float(cfg["val"]["max_seconds"])
+        log(f"measuring {len(tracks)} validation tracks in {val_dir} ...")
+        m: Dict[str, Any] = dict(track_sdrs(net, tracks, max_seconds=max_s))
+        oracle = track_sdrs(None, tracks, max_seconds=max_s)
+        m["irm_sdr_quick_instrument_median"] = oracle["sdr_quick_instrument_median"]
+        m["irm_sdr_quick_rest_median"] = oracle["sdr_quick_rest_median"]
+        last = latest_val(ckpt)
+        if last is not None:
+            m["val_loss"] = last["val_loss"]
+        m["seconds_per_track"] = max_s
+        metrics[f"val-{os.path.basename(os.path.normpath(val_dir))}"] = m
+    steps = int(ckpt["step"])
+    batch = int(cfg["train"]["batch_size"])
+    training = {
+        "data": cfg["data"].get("description") or f"{cfg['data']['train']} (val {cfg['data']['val']})",
+        "steps": steps,
+        "epochs": round(steps * batch / float(ckpt.get("epoch_crops", 1)), 3),
+        "duration_s": round(float(ckpt.get("elapsed_s", 0.0)), 1),
+        "device": ckpt.get("device", "cpu"),
+        "commit": ckpt.get("commit"),
+        "config": cfg,
+    }
+    description = description or cfg["export"].get("description") or f"{instrument} separation mask (stacked hourglass, {count_trainable_params(net):,} params)"
+    return write_model_package(
+        out_dir,
+        net,
+        net.cfg,
+        {"name": name, "instrument": instrument, "description": description, "license": cfg["export"].get("license", "MIT"), "training": training, "metrics": metrics},
+    )

@@ -1,0 +1,77 @@
+"""Training losses on normalised magnitudes.
+
+All inputs are ``[nb_samples, 1, nb_bins, nb_frames]``; ``mix`` and ``target`` are divided by the
+chunk peak of ``mix`` first (``model.normalise_chunk``), as the thesis did. The thesis *summed*
+``|target - mask * mix|`` over batch x bins x frames; we take the *mean* (identical optimum, a
+learning rate that does not depend on batch or chunk size; with Adam only epsilon differs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Sequence
+
+import torch
+from torch import Tensor
+
+
+@dataclass
+class LossConfig:
+    """``kind``: ``"l1"`` (thesis) or ``"l1-compressed"`` (``|x|**power`` on estimate and target);
+    ``rest_weight``: weight of the same loss on the rest, ``(1 - mask) * mix`` vs ``rest``;
+    ``frames``: ``"all"``, ``"right:<n>"`` (only the last n frames) or ``"right:<n>:<w>"`` (the
+    others weighted w): the live engine outputs the right edge of its window, so train for it."""
+
+    kind: str = "l1"
+    power: float = 0.3
+    rest_weight: float = 0.0
+    frames: str = "all"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("l1", "l1-compressed"):
+            raise ValueError(f"loss kind must be l1 or l1-compressed, got {self.kind!r}")
+        parse_frames(self.frames, 64)  # validates the syntax
+
+
+_RIGHT = re.compile(r"^right:(\d+)(?::([0-9.]+))?$")
+
+
+def parse_frames(spec: str, nb_frames: int) -> Tensor:
+    """Frame weights ``[nb_frames]`` summing to ``nb_frames`` (so losses keep their scale)."""
+    if spec == "all":
+        return torch.ones(nb_frames)
+    m = _RIGHT.match(spec)
+    if not m:
+        raise ValueError(f"loss frames must be 'all', 'right:<n>' or 'right:<n>:<w>', got {spec!r}")
+    n = int(m.group(1))
+    floor = float(m.group(2)) if m.group(2) else 0.0
+    if not 1 <= n <= nb_frames:
+        raise ValueError(f"loss frames right:{n} needs 1 <= n <= {nb_frames}")
+    w = torch.full((nb_frames,), floor)
+    w[nb_frames - n :] = 1.0
+    return w * (nb_frames / w.sum())
+
+
+def _compress(x: Tensor, power: float) -> Tensor:
+    # +1e-4 keeps the gradient of |x|**0.3 finite at 0 (magnitudes are normalised to peak 1).
+    return (x.abs() + 1e-4) ** power
+
+
+def _weighted_l1(est: Tensor, ref: Tensor, weights: Tensor) -> Tensor:
+    return ((est - ref).abs() * weights).mean()
+
+
+def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: Tensor, cfg: LossConfig) -> Tensor:
+    """Mean over stacks of the configured loss. ``masks``: unclipped network outputs (one per
+    stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``."""
+    weights = parse_frames(cfg.frames, mix.shape[-1]).to(mix.device, mix.dtype)
+    f = (lambda x: _compress(x, cfg.power)) if cfg.kind == "l1-compressed" else (lambda x: x)
+    total: List[Tensor] = []
+    for mask in masks:
+        est = mask * mix
+        loss = _weighted_l1(f(est), f(target), weights)
+        if cfg.rest_weight:
+            loss = loss + cfg.rest_weight * _weighted_l1(f(mix - est), f(rest), weights)
+        total.append(loss)
+    return torch.stack(total).mean()

@@ -1,0 +1,11 @@
+export type { Song, Part, Note, Section, Role, Split, TargetInstrument } from './song.js';
+export { TARGET_INSTRUMENTS, SPLITS } from './song.js';
+export { composeSong, type ComposeOptions } from './compose.js';
+export { midiSong, programRole } from './midi-import.js';
+export { renderSong, songSamples, TAIL_SEC, type RenderedSong } from './render-song.js';
+export { planMix, type MixPlan, type PartVoice, type StemFx } from './mix-plan.js';
+export { mixdown, processStem, type StemPair } from './mixdown.js';
+export { choosePreset, familyPresets, isTargetRole, restFamilies, targetFamilies, SOUNDFONT_PATHS, type Family, type PresetRef } from './presets.js';
+export { synthDataset, planSongs, renderTrack, trackName, tracksDir, isTrackComplete, songFor, type SynthOptions, type SynthProgress, type SynthSummary } from './synth-dataset.js';
+export { partToSmf } from './smf-writer.js';
+export { Rng, forkRng, hashSeed } from './prng.js';

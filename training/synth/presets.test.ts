@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { composeSong } from './compose.js';
+import { planMix } from './mix-plan.js';
+import { familyPresets, TRAIN_FAMILIES, type Family } from './presets.js';
+import { forkRng } from './prng.js';
+import { bankHasPreset, loadFamilyBank } from './render-spessa.js';
+import type { Role } from './song.js';
+
+const ROLES: Role[] = ['drums', 'bass', 'piano', 'guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive', 'organ', 'epiano', 'strings', 'pad', 'brass', 'synth-lead', 'voice', 'mallets', 'plucked'];
+
+test('train songs use only FluidR3/TimGM6mb; val targets only the held-out family', () => {
+  for (let i = 0; i < 40; i++) {
+    for (const target of ['guitar', 'piano'] as const) {
+      const song = composeSong({ seed: 9, index: i, target });
+      const train = planMix(song, 'train', forkRng(9, i, 'mix-train'));
+      for (const v of train.voices) assert.ok(TRAIN_FAMILIES.includes(v.preset.family), `${v.part} from ${v.preset.family} in train`);
+      const val = planMix(song, 'val', forkRng(9, i, 'mix-val'));
+      const held: Family = target === 'piano' ? 'musescore' : 'freepats';
+      for (const v of val.voices) {
+        if (v.isTarget) assert.equal(v.preset.family, held);
+        else assert.notEqual(v.preset.family, 'freepats');
+      }
+    }
+  }
+});
+
+test('every catalogued preset exists in its soundfont (no silent fallback)', () => {
+  for (const family of ['timgm6mb', 'musescore'] as const) {
+    const bank = loadFamilyBank(family);
+    for (const role of ROLES) {
+      if (family === 'musescore' && role !== 'piano') continue;
+      for (const p of familyPresets(family, role)) assert.ok(bankHasPreset(bank, p), `${family} lacks ${role} ${p.bank}:${p.program}`);
+    }
+  }
+});

@@ -1,0 +1,110 @@
+/**
+ * Sound families and the presets each role may use, and the train/validation rule:
+ * train draws every voice from FluidR3 and TimGM6mb; validation renders the target instrument
+ * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
+ * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
+ */
+import type { Rng } from './prng.js';
+import type { Part, Role, Split, TargetInstrument } from './song.js';
+
+export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats';
+
+/** Soundfont files (Debian packages fluid-soundfont-gm, timgm6mb-soundfont, musescore-general-soundfont). */
+export const SOUNDFONT_PATHS: Record<Exclude<Family, 'freepats'>, string> = {
+  fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2',
+  timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2',
+  musescore: '/usr/share/sounds/sf3/MuseScore_General.sf3',
+};
+/** timidity configuration for freepats (Debian packages freepats, timidity). */
+export const FREEPATS_CONFIG = '/etc/timidity/freepats.cfg';
+
+/** One voice: `bank` is the bank-select MSB (128 = drum kits). */
+export interface PresetRef {
+  family: Family;
+  bank: number;
+  program: number;
+}
+
+type Catalog = Partial<Record<Role, readonly (readonly [number, number])[]>>;
+
+/** GM (bank, program) pairs present in both FluidR3 and TimGM6mb unless marked per family below. */
+const GM: Catalog = {
+  piano: [[0, 0], [0, 1], [0, 2], [0, 3]],
+  epiano: [[0, 4], [0, 5], [0, 6], [0, 7]],
+  organ: [[0, 16], [0, 17], [0, 18], [0, 19], [0, 20], [0, 21]],
+  'guitar-acoustic': [[0, 24], [0, 25]],
+  'guitar-clean': [[0, 26], [0, 27]],
+  'guitar-muted': [[0, 28]],
+  'guitar-drive': [[0, 29], [0, 30]],
+  bass: [[0, 32], [0, 33], [0, 34], [0, 35], [0, 36], [0, 38], [0, 39]],
+  strings: [[0, 40], [0, 42], [0, 44], [0, 48], [0, 49], [0, 50], [0, 51]],
+  pad: [[0, 88], [0, 89], [0, 90], [0, 91], [0, 92], [0, 94], [0, 95], [0, 50]],
+  brass: [[0, 56], [0, 57], [0, 60], [0, 61], [0, 62], [0, 64], [0, 65], [0, 66], [0, 68], [0, 71]],
+  'synth-lead': [[0, 80], [0, 81], [0, 82], [0, 84], [0, 87], [0, 73]],
+  voice: [[0, 52], [0, 53], [0, 54], [0, 85]],
+  mallets: [[0, 8], [0, 9], [0, 10], [0, 11], [0, 12], [0, 13]],
+  plucked: [[0, 46], [0, 104], [0, 105], [0, 107], [0, 45]],
+  drums: [[128, 0], [128, 8], [128, 16], [128, 24], [128, 25], [128, 32], [128, 40]],
+};
+
+/** Extra variations only FluidR3 (and MuseScore, its descendant) has, in bank 8/16. */
+const FLUID_EXTRA: Catalog = {
+  epiano: [[8, 4], [8, 5]],
+  organ: [[8, 16], [8, 17]],
+  'guitar-acoustic': [[8, 25]],
+  'guitar-clean': [[8, 26], [8, 28]],
+  'guitar-drive': [[8, 30]],
+  strings: [[8, 48]],
+};
+
+/** MuseScore General's own pianos: the piano validation family. */
+const MUSESCORE_PIANOS: readonly (readonly [number, number])[] = [[0, 0], [8, 0], [0, 1], [0, 2], [0, 3]];
+/** freepats guitar patches listed in /etc/timidity/freepats.cfg. */
+const FREEPATS_GUITARS: Catalog = {
+  'guitar-acoustic': [[0, 24], [0, 25]],
+  'guitar-clean': [[0, 26], [0, 27]],
+  'guitar-muted': [[0, 28]],
+  'guitar-drive': [[0, 29], [0, 30]],
+};
+
+export const GUITAR_ROLES: readonly Role[] = ['guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive'];
+
+/** True when a part of this role belongs to the target stem. */
+export function isTargetRole(role: Role, target: TargetInstrument): boolean {
+  return target === 'piano' ? role === 'piano' : GUITAR_ROLES.includes(role);
+}
+
+/** All presets a family offers for a role (training families only for train). */
+export function familyPresets(family: Family, role: Role): PresetRef[] {
+  if (family === 'freepats') return (FREEPATS_GUITARS[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
+  if (family === 'musescore' && role === 'piano') return MUSESCORE_PIANOS.map(([bank, program]) => ({ family, bank, program }));
+  const base = GM[role] ?? [];
+  const extra = family === 'fluidr3' || family === 'musescore' ? (FLUID_EXTRA[role] ?? []) : [];
+  return [...base, ...extra].map(([bank, program]) => ({ family, bank, program }));
+}
+
+export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb'];
+
+/** Families the target instrument may come from in a split. */
+export function targetFamilies(split: Split, target: TargetInstrument): Family[] {
+  if (split === 'train') return [...TRAIN_FAMILIES];
+  return target === 'piano' ? ['musescore'] : ['freepats'];
+}
+
+/** Families non-target parts may come from in a split (validation rests may use any sf2/sf3). */
+export function restFamilies(split: Split): Family[] {
+  return split === 'train' ? [...TRAIN_FAMILIES] : ['fluidr3', 'timgm6mb', 'musescore'];
+}
+
+/**
+ * Chooses a preset for a part. Target parts of a val song use the held-out family; everything
+ * else a training family (or MuseScore in val rests). MuseScore's pianos never voice training data.
+ */
+export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument): PresetRef {
+  const families = part.isTarget ? targetFamilies(split, target) : restFamilies(split);
+  const family = rng.pick(families);
+  let presets = familyPresets(family, part.role);
+  // Held-out families only stay out of *training*; a family lacking the role falls back to FluidR3.
+  if (presets.length === 0) presets = familyPresets('fluidr3', part.role);
+  return rng.pick(presets);
+}

@@ -1,0 +1,101 @@
+import os
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+from scipy.io import wavfile
+
+from _helpers import write_dataset
+from stemstream_train.data import AugmentConfig, CropDataset, DatasetError, find_tracks, full_track_spectrograms, load_tracks, load_wav_mono, unpadded
+from stemstream_train.transforms import make_filterbanks
+
+
+class DataTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.root = write_dataset(cls.tmp.name, nb_tracks=3, seconds=2.0)
+        cls.tracks = load_tracks(cls.root)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.tmp.cleanup()
+
+    def test_find_tracks_accepts_root_or_tracks_dir(self) -> None:
+        a = find_tracks(self.root)
+        b = find_tracks(os.path.join(self.root, "tracks_22050hz"))
+        self.assertEqual([n for n, _, _ in a], ["song0", "song1", "song2"])
+        self.assertEqual(a, b)
+
+    def test_int16_stereo_downmix_and_float_mono(self) -> None:
+        d = os.path.join(self.root, "tracks_22050hz", "song0")
+        raw = wavfile.read(os.path.join(d, "instrument_song0.wav"))[1]
+        self.assertEqual(raw.dtype, np.int16)
+        self.assertEqual(raw.ndim, 2)
+        mono = load_wav_mono(os.path.join(d, "instrument_song0.wav"))
+        np.testing.assert_allclose(mono, raw.mean(axis=1) / 32768.0, atol=1e-6)
+        self.assertEqual(load_wav_mono(os.path.join(self.root, "tracks_22050hz", "song1", "rest_song1.wav")).dtype, np.float32)
+
+    def test_wrong_rate_and_missing_dataset(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            p = os.path.join(tmp, "x.wav")
+            wavfile.write(p, 44100, np.zeros(100, dtype=np.float32))
+            with self.assertRaisesRegex(DatasetError, "44100"):
+                load_wav_mono(p)
+            with self.assertRaisesRegex(DatasetError, "no tracks"):
+                find_tracks(tmp)
+        with self.assertRaises(DatasetError):
+            find_tracks("/nonexistent/dataset")
+
+    def test_crops_are_frames_of_the_full_track_stft(self) -> None:
+        stft, _ = make_filterbanks()
+        t = self.tracks[1]
+        inst, _ = unpadded(t)
+        ref = stft(inst.double()).abs()
+        full = full_track_spectrograms(t)["instrument"].abs()
+        self.assertEqual(full.shape, ref.shape)
+        torch.testing.assert_close(full.double(), ref, atol=2e-4, rtol=1e-4)
+        ds = CropDataset(self.tracks, cache="audio")
+        for frame in (0, 17, t.nb_frames - 64):  # both edges use the track's reflect padding
+            crop = ds._crop(1, frame, 0).abs()
+            torch.testing.assert_close(crop.double(), ref[:, frame : frame + 64], atol=2e-4, rtol=1e-4)
+
+    def test_batches_deterministic_and_cache_modes_agree(self) -> None:
+        aug = AugmentConfig(gain_db=6.0, remix_p=0.5)
+        a = CropDataset(self.tracks, augment=aug, seed=3, cache="audio")
+        b = CropDataset(self.tracks, augment=aug, seed=3, cache="stft")
+        self.assertEqual((a.cache, b.cache), ("audio", "stft"))
+        x, y = a.batch(5, 4), b.batch(5, 4)
+        self.assertEqual(tuple(x.mix.shape), (4, 1, 769, 64))
+        for k in ("mix", "target", "rest"):
+            torch.testing.assert_close(getattr(x, k), getattr(y, k), atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(a.batch(5, 4).mix, x.mix, atol=0, rtol=0)
+        self.assertFalse(torch.equal(a.batch(6, 4).mix, x.mix))
+
+    def test_mix_is_complex_sum_and_augmentation_varies(self) -> None:
+        plain = CropDataset(self.tracks, seed=1).batch(0, 8)
+        # |a + b| <= |a| + |b| with equality only where phases agree: the mix is a complex sum.
+        self.assertTrue(bool((plain.mix <= plain.target + plain.rest + 1e-5).all()))
+        self.assertGreater(float((plain.target + plain.rest - plain.mix).max()), 1e-3)
+        # Without augmentation every crop's rest belongs to its own instrument: gains fixed at 0 dB.
+        aug = CropDataset(self.tracks, seed=1, augment=AugmentConfig(gain_db=6.0, remix_p=1.0)).batch(0, 8)
+        self.assertFalse(torch.allclose(aug.mix, plain.mix))
+
+    def test_songs_shuffled_across_batch(self) -> None:
+        ds = CropDataset(self.tracks, seed=0)
+        rng = np.random.default_rng([0, 0])
+        picks = {ds._pick(rng)[0] for _ in range(32)}
+        self.assertEqual(picks, {0, 1, 2})
+
+    def test_fixed_batches_do_not_change_seed(self) -> None:
+        ds = CropDataset(self.tracks, seed=9)
+        first = ds.batch(0, 2).mix
+        v1 = ds.fixed_batches(2, 2)
+        v2 = ds.fixed_batches(2, 2)
+        self.assertTrue(torch.equal(v1[1].mix, v2[1].mix))
+        self.assertTrue(torch.equal(ds.batch(0, 2).mix, first))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,65 @@
+import unittest
+
+import torch
+
+import _helpers  # noqa: F401
+from stemstream_train.losses import LossConfig, parse_frames, separation_loss
+
+
+class LossTest(unittest.TestCase):
+    def setUp(self) -> None:
+        torch.manual_seed(0)
+        self.mix = torch.rand(2, 1, 769, 64)
+        self.target = self.mix * torch.rand(2, 1, 769, 64)
+        self.rest = self.mix - self.target
+
+    def test_l1_is_mean_of_abs_error(self) -> None:
+        mask = torch.rand(2, 1, 769, 64)
+        got = separation_loss([mask], self.mix, self.target, self.rest, LossConfig())
+        torch.testing.assert_close(got, (mask * self.mix - self.target).abs().mean())
+
+    def test_ideal_mask_gives_zero(self) -> None:
+        ideal = self.target / self.mix
+        for cfg in (LossConfig(), LossConfig(rest_weight=1.0), LossConfig(kind="l1-compressed", rest_weight=0.5)):
+            self.assertLess(float(separation_loss([ideal], self.mix, self.target, self.rest, cfg)), 1e-5, cfg)
+
+    def test_rest_term_adds(self) -> None:
+        mask = torch.rand(2, 1, 769, 64)
+        base = separation_loss([mask], self.mix, self.target, self.rest, LossConfig())
+        both = separation_loss([mask], self.mix, self.target, self.rest, LossConfig(rest_weight=1.0))
+        rest = ((1 - mask) * self.mix - self.rest).abs().mean()
+        torch.testing.assert_close(both, base + rest)
+
+    def test_compressed_has_finite_gradient_at_zero(self) -> None:
+        mask = torch.zeros(2, 1, 769, 64, requires_grad=True)
+        loss = separation_loss([mask], self.mix, self.target, self.rest, LossConfig(kind="l1-compressed"))
+        loss.backward()
+        self.assertTrue(bool(torch.isfinite(mask.grad).all()))
+
+    def test_right_frames_only_weight_last_frames(self) -> None:
+        mask = torch.rand(2, 1, 769, 64)
+        w = parse_frames("right:8", 64)
+        self.assertEqual(float(w[:56].abs().sum()), 0.0)
+        self.assertAlmostEqual(float(w.sum()), 64.0, places=4)
+        got = separation_loss([mask], self.mix, self.target, self.rest, LossConfig(frames="right:8"))
+        torch.testing.assert_close(got, (mask * self.mix - self.target)[..., 56:].abs().mean())
+        soft = parse_frames("right:16:0.25", 64)
+        self.assertAlmostEqual(float(soft[0] / soft[-1]), 0.25, places=5)
+
+    def test_stacks_are_averaged(self) -> None:
+        a, b = torch.rand(2, 1, 769, 64), torch.rand(2, 1, 769, 64)
+        cfg = LossConfig()
+        both = separation_loss([a, b], self.mix, self.target, self.rest, cfg)
+        torch.testing.assert_close(both, (separation_loss([a], self.mix, self.target, self.rest, cfg) + separation_loss([b], self.mix, self.target, self.rest, cfg)) / 2)
+
+    def test_bad_config(self) -> None:
+        with self.assertRaises(ValueError):
+            LossConfig(kind="l2")
+        with self.assertRaises(ValueError):
+            LossConfig(frames="left:4")
+        with self.assertRaises(ValueError):
+            parse_frames("right:65", 64)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,122 @@
+import unittest
+
+import torch
+
+from _helpers import tiny_config
+from stemstream_train.model import (
+    ExportWrapper,
+    HourglassConfig,
+    HourglassNet,
+    count_trainable_params,
+    normalise_chunk,
+)
+
+
+class ParameterCountTest(unittest.TestCase):
+    def test_thesis_configuration(self) -> None:
+        net = HourglassNet(HourglassConfig())
+        self.assertEqual(count_trainable_params(net), 7_713_857)
+        bn_stats = sum(b.numel() for n, b in net.named_buffers() if n.endswith(("running_mean", "running_var")))
+        self.assertEqual(bn_stats, 9_216)
+
+    def test_thesis_with_256_filters(self) -> None:
+        self.assertEqual(count_trainable_params(HourglassNet(HourglassConfig(hourglass_filters=256))), 12_546_689)
+
+    def test_live_sizes_match_measurements(self) -> None:
+        small = HourglassConfig(initial_filters=(8, 16, 16, 16, 32), hourglass_filters=32, end_filters=(32, 32))
+        medium = HourglassConfig(initial_filters=(16, 32, 32, 32, 64), hourglass_filters=64, end_filters=(64, 64))
+        self.assertEqual(count_trainable_params(HourglassNet(small)), 198_353)
+        self.assertEqual(count_trainable_params(HourglassNet(medium)), 788_129)
+
+    def test_batch_norm_off_removes_bn(self) -> None:
+        net = HourglassNet(tiny_config(batch_norm=False))
+        self.assertFalse(any(isinstance(m, torch.nn.BatchNorm2d) for m in net.modules()))
+
+    def test_keras_bn_settings(self) -> None:
+        bn = next(m for m in HourglassNet(tiny_config()).modules() if isinstance(m, torch.nn.BatchNorm2d))
+        self.assertAlmostEqual(bn.momentum, 0.01)
+        self.assertAlmostEqual(bn.eps, 1e-3)
+
+
+class ForwardTest(unittest.TestCase):
+    def setUp(self) -> None:
+        torch.manual_seed(0)
+
+    def test_shapes_and_dc_row(self) -> None:
+        net = HourglassNet(tiny_config()).eval()
+        for frames in (64, 128):
+            x = torch.rand(2, 1, 769, frames)
+            y = net(x)
+            self.assertEqual(tuple(y.shape), (2, 1, 769, frames))
+            self.assertEqual(float(y[:, :, 0, :].abs().max()), 0.0)
+            self.assertGreater(float(y[:, :, 1:, :].abs().max()), 0.0)
+
+    def test_fewer_levels_allow_32_frames(self) -> None:
+        net = HourglassNet(tiny_config(levels=5)).eval()
+        self.assertEqual(tuple(net(torch.rand(1, 1, 769, 32)).shape), (1, 1, 769, 32))
+
+    def test_rejects_bad_frames_and_bins(self) -> None:
+        net = HourglassNet(tiny_config()).eval()
+        with self.assertRaises(ValueError):
+            net(torch.rand(1, 1, 769, 48))
+        with self.assertRaises(ValueError):
+            net(torch.rand(1, 1, 768, 64))
+
+    def test_config_validation(self) -> None:
+        with self.assertRaises(ValueError):
+            HourglassConfig(initial_filters=(8, 8), initial_kernels=(3,))
+        with self.assertRaises(ValueError):
+            HourglassConfig(initial_kernels=(7, 3, 3, 3, 4))
+        with self.assertRaises(ValueError):
+            HourglassConfig(levels=9)  # 768 is not divisible by 512
+
+    def test_stacked_outputs(self) -> None:
+        net = HourglassNet(tiny_config(stacks=2)).eval()
+        x = torch.rand(1, 1, 769, 64)
+        outs = net.forward_all(x)
+        self.assertEqual(len(outs), 2)
+        self.assertTrue(torch.equal(outs[-1], net(x)))
+        self.assertFalse(torch.equal(outs[0], outs[1]))
+        for o in outs:
+            self.assertEqual(tuple(o.shape), (1, 1, 769, 64))
+
+    def test_frequency_downsampling_stem(self) -> None:
+        cfg = tiny_config(freq_downsample=2, levels=6)
+        net = HourglassNet(cfg).eval()
+        y = net(torch.rand(1, 1, 769, 64))
+        self.assertEqual(tuple(y.shape), (1, 1, 769, 64))
+        self.assertEqual(float(y[:, :, 0, :].abs().max()), 0.0)
+        self.assertEqual(net.initial[0][0].stride, (2, 1))
+
+    def test_export_wrapper_range_and_scale_invariance(self) -> None:
+        wrapper = ExportWrapper(HourglassNet(tiny_config())).eval()
+        x = torch.rand(3, 1, 769, 64) * 5
+        with torch.no_grad():
+            m = wrapper(x)
+            m_scaled = wrapper(x * 1000)
+        self.assertGreaterEqual(float(m.min()), 0.0)
+        self.assertLessEqual(float(m.max()), 1.0)
+        self.assertEqual(float(m[:, :, 0, :].max()), 0.0)
+        torch.testing.assert_close(m, m_scaled, atol=1e-5, rtol=0)
+
+    def test_silence_gives_zero_mask_without_nan(self) -> None:
+        wrapper = ExportWrapper(HourglassNet(tiny_config())).eval()
+        x = torch.rand(2, 1, 769, 64)
+        x[1] = 0
+        with torch.no_grad():
+            m = wrapper(x)
+        self.assertFalse(bool(torch.isnan(m).any()))
+        self.assertEqual(float(m[1].abs().max()), 0.0)
+        self.assertGreater(float(m[0].max()), 0.0)
+
+    def test_normalise_chunk_per_item(self) -> None:
+        x = torch.rand(2, 1, 769, 64)
+        x[0] *= 10
+        x[1] *= 0.01
+        y, peak = normalise_chunk(x)
+        self.assertEqual(tuple(peak.shape), (2, 1, 1, 1))
+        torch.testing.assert_close(y.amax(dim=(1, 2, 3)), torch.ones(2), atol=1e-5, rtol=0)  # eps 1e-8 on a 0.01 peak
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,187 @@
+import glob
+import importlib.util
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from contextlib import redirect_stdout, redirect_stderr
+
+import torch
+
+from _helpers import TRAINING, write_dataset
+from stemstream_train import config as config_mod
+from stemstream_train.checkpoint import load_checkpoint
+from stemstream_train.export import export_checkpoint, load_manifest_config
+from stemstream_train.model import HourglassNet, count_trainable_params
+from stemstream_train.onnx_proto import read_onnx_summary
+
+SCRIPT = os.path.join(TRAINING, "scripts", "train.py")
+TINY = os.path.join(TRAINING, "configs", "tiny-test.yaml")
+
+_spec = importlib.util.spec_from_file_location("train_script", SCRIPT)
+train_script = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(train_script)  # type: ignore[union-attr]
+
+
+def quiet(fn, *args, **kwargs):
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        return fn(*args, **kwargs)
+
+
+class ConfigTest(unittest.TestCase):
+    def test_shipped_configs_resolve_with_expected_sizes(self) -> None:
+        expected = {"tiny-test": None, "guitar-small": 198_353, "piano-small": 198_353, "guitar-hq": 7_713_857, "piano-hq": 7_713_857}
+        for path in sorted(glob.glob(os.path.join(TRAINING, "configs", "*.yaml"))):
+            name = os.path.basename(path)[:-5]
+            cfg = config_mod.resolve(config_mod.load_file(path))
+            self.assertEqual(cfg["name"], name)
+            if expected.get(name):
+                self.assertEqual(count_trainable_params(HourglassNet(config_mod.model_cfg(cfg))), expected[name], name)
+
+    def test_unknown_keys_and_bad_values_rejected(self) -> None:
+        with self.assertRaisesRegex(config_mod.ConfigError, "trian"):
+            config_mod.resolve({"trian": {"lr": 1}})
+        with self.assertRaisesRegex(config_mod.ConfigError, "train.batch_size"):
+            config_mod.resolve(overrides=["train.batch_size=0"])
+        with self.assertRaisesRegex(config_mod.ConfigError, "frames"):
+            config_mod.resolve(overrides=["train.frames=48"])
+        with self.assertRaises(config_mod.ConfigError):
+            config_mod.resolve(overrides=["loss.kind=l2"])
+
+    def test_overrides_are_typed(self) -> None:
+        cfg = config_mod.resolve(overrides=["train.lr=3e-4", "model.initial_filters=[8, 16]", "model.initial_kernels=[3,3]", "data.val=null"])
+        self.assertEqual(cfg["train"]["lr"], 3e-4)
+        self.assertEqual(cfg["model"]["initial_filters"], [8, 16])
+        self.assertIsNone(cfg["data"]["val"])
+
+    def test_cli_flags_keep_paths_as_strings(self) -> None:
+        args = train_script.get_parser().parse_args(["--data", "data/a: b", "--steps", "7", "--name", "x"])
+        cfg = config_mod.resolve(train_script.cli_layer(args))
+        self.assertEqual((cfg["data"]["train"], cfg["train"]["steps"], cfg["name"]), ("data/a: b", 7, "x"))
+
+
+class TrainerTest(unittest.TestCase):
+    """One 30-step run of the tiny config shared by the checks below (a few seconds on CPU)."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.train_dir = write_dataset(os.path.join(cls.tmp.name, "train"), nb_tracks=4, seconds=3.0, seed=0)
+        cls.val_dir = write_dataset(os.path.join(cls.tmp.name, "val"), nb_tracks=2, seconds=3.0, seed=7)
+        cls.runs = os.path.join(cls.tmp.name, "runs")
+        cls.cfg = config_mod.resolve(config_mod.load_file(TINY), {"data": {"train": cls.train_dir, "val": cls.val_dir}, "runs_dir": cls.runs})
+        cls.result = quiet(train_script.train, cls.cfg)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.tmp.cleanup()
+
+    def cfg_with(self, **layer):
+        return config_mod.resolve(self.cfg, layer)
+
+    def test_run_completes_and_loss_decreases(self) -> None:
+        self.assertEqual(self.result["status"], "done")
+        self.assertEqual(self.result["step"], 30)
+        with open(os.path.join(self.runs, "tiny-test", "log.jsonl")) as f:
+            log = [json.loads(line) for line in f]
+        losses = [e["loss"] for e in log if e["kind"] == "train"]
+        self.assertEqual(len(losses), 30)
+        first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
+        self.assertLess(last, 0.8 * first, f"loss did not decrease: {first:.5f} -> {last:.5f}")
+        vals = [e for e in log if e["kind"] == "val"]
+        self.assertEqual([v["step"] for v in vals], [10, 20, 30])
+        for v in vals:
+            self.assertIn("sdr_quick_instrument_median", v)
+        self.assertEqual(log[-1], {"kind": "end", "step": 30, "status": "done", "elapsed_s": log[-1]["elapsed_s"]})
+        for name in ("last.pt", "best.pt", "config.json"):
+            self.assertTrue(os.path.exists(os.path.join(self.runs, "tiny-test", name)), name)
+
+    def test_checkpoint_contents(self) -> None:
+        ckpt = load_checkpoint(os.path.join(self.runs, "tiny-test", "last.pt"))
+        for key in ("model", "optimizer", "step", "config", "history", "rng", "best_val", "elapsed_s"):
+            self.assertIn(key, ckpt)
+        self.assertEqual(ckpt["step"], 30)
+        self.assertEqual(ckpt["config"], self.cfg)
+
+    def test_resume_matches_uninterrupted_run(self) -> None:
+        # Dropout on, so the restored RNG state matters too.
+        layer = {"name": "resume", "model": {"dropout": 0.2}, "train": {"steps": 12, "checkpoint_every": 100, "val_every": 5}}
+        full = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "full"))
+        split = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "split"))
+        quiet(train_script.train, full)
+        first = quiet(train_script.train, split, stop_after=7)
+        self.assertEqual((first["status"], first["step"]), ("stop-after", 7))
+        saved = load_checkpoint(os.path.join(split["runs_dir"], "resume", "last.pt"))
+        self.assertEqual(saved["step"], 7)
+        second = quiet(train_script.train, split, resume=saved)
+        self.assertEqual((second["status"], second["step"]), ("done", 12))
+        a = load_checkpoint(os.path.join(full["runs_dir"], "resume", "last.pt"))
+        b = load_checkpoint(os.path.join(split["runs_dir"], "resume", "last.pt"))
+        for k, v in a["model"].items():
+            self.assertTrue(torch.equal(v, b["model"][k]), k)
+        sa, sb = a["optimizer"]["state"], b["optimizer"]["state"]
+        self.assertEqual(sorted(sa), sorted(sb))
+        for i in sa:
+            for k in ("exp_avg", "exp_avg_sq", "step"):
+                self.assertTrue(torch.equal(torch.as_tensor(sa[i][k]), torch.as_tensor(sb[i][k])), (i, k))
+        self.assertEqual([h["step"] for h in a["history"] if h["kind"] == "val"], [h["step"] for h in b["history"] if h["kind"] == "val"])
+
+    def test_sigterm_checkpoints_and_resume_continues(self) -> None:
+        runs = os.path.join(self.tmp.name, "sig")
+        base = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--runs-dir", runs, "--name", "sig"]
+        proc = subprocess.Popen(base + ["--steps", "100000", "--set", "train.checkpoint_every=100000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.time() + 60
+            seen = 0
+            while time.time() < deadline:
+                line = proc.stdout.readline()  # type: ignore[union-attr]
+                if line.startswith("step "):
+                    seen = int(line.split()[1].split("/")[0])
+                    if seen >= 3:
+                        break
+            self.assertGreaterEqual(seen, 3, "trainer produced no progress")
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        self.assertEqual(proc.returncode, 128 + signal.SIGTERM, err)
+        self.assertIn("interrupted", out)
+        ckpt = load_checkpoint(os.path.join(runs, "sig", "last.pt"))
+        self.assertGreaterEqual(ckpt["step"], seen)
+        run = subprocess.run(base + ["--resume", "--stop-after", "2"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"resuming at step {ckpt['step']}", run.stdout)
+        self.assertEqual(load_checkpoint(os.path.join(runs, "sig", "last.pt"))["step"], ckpt["step"] + 2)
+
+    def test_export_checkpoint_writes_valid_package(self) -> None:
+        out = os.path.join(self.tmp.name, "pkg")
+        manifest = export_checkpoint(os.path.join(self.runs, "tiny-test", "best.pt"), out, name="tiny", val_dir=self.val_dir)
+        with open(os.path.join(out, "model.json")) as f:
+            on_disk = json.load(f)
+        self.assertEqual(on_disk, manifest)
+        self.assertEqual((on_disk["name"], on_disk["instrument"]), ("tiny", "guitar"))
+        self.assertEqual(on_disk["training"]["steps"], 30)
+        self.assertGreater(on_disk["training"]["epochs"], 0)
+        self.assertEqual(on_disk["training"]["config"], self.cfg)
+        metrics = on_disk["metrics"]["val-val"]
+        self.assertEqual(metrics["tracks"], 2)
+        for k in ("sdr_quick_instrument_median", "sdr_quick_rest_median", "irm_sdr_quick_instrument_median", "val_loss"):
+            self.assertIsInstance(metrics[k], float, k)
+        self.assertGreater(metrics["irm_sdr_quick_instrument_median"], metrics["sdr_quick_instrument_median"])
+        self.assertEqual(load_manifest_config(os.path.join(out, "model.json")), config_mod.model_cfg(self.cfg))
+        s = read_onnx_summary(os.path.join(out, "model.onnx"))
+        self.assertEqual(s.inputs[0].shape, ["batch", 1, 769, 64])
+
+    def test_missing_data_exits_2(self) -> None:
+        code = quiet(train_script.main, ["--config", TINY, "--data", os.path.join(self.tmp.name, "nope"), "--runs-dir", self.runs])
+        self.assertEqual(code, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
