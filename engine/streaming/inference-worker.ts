@@ -15,6 +15,8 @@ const { control, windows, masks, per } = slotLayout(data.buffer, data.slots, dat
 const input = new Float32Array(per);
 const times = new Float64Array(data.timesBuffer);
 
+// Warm up (first runs are slow: allocation, kernel selection) before the first real deadline.
+for (let i = 0; i < 3; i++) await model.run(input, 1);
 parentPort?.postMessage({ type: 'ready' });
 
 let seen = 0;

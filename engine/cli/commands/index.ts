@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
+import { registerDevices } from './devices.js';
 import { registerEval } from './eval.js';
+import { registerLive } from './live.js';
 import { registerModels } from './models.js';
 import { registerSeparate } from './separate.js';
 
 /** Every subcommand, in the order `stemstream --help` lists them. */
 export function registerCommands(program: Command): void {
   registerSeparate(program);
+  registerLive(program);
+  registerDevices(program);
   registerModels(program);
   registerEval(program);
 }

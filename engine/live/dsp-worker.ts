@@ -1,0 +1,113 @@
+/**
+ * The DSP thread of the live engine: device input (or a looping buffer) → streaming separator →
+ * mixer → device output, one block at a time. It talks to the audio worker through SPSC audio
+ * rings, to the control thread through a parameter ring (in) and shared meters/stats (out), and
+ * to inference through the worker port. Nothing here waits on inference.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../errors.js';
+import { Mixer } from '../mixer/index.js';
+import { loadModel } from '../model/index.js';
+import { AudioRing, ParamRing } from '../realtime/index.js';
+import { separatorModel } from '../separator/index.js';
+import { StreamingSeparator, WorkerInferencePort } from '../streaming/index.js';
+import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData } from './live-shared.js';
+
+const data = workerData as DspWorkerData;
+const stats = new Float64Array(data.stats);
+const B = data.blockFrames;
+const NB = 2; // stereo in
+
+async function main(): Promise<void> {
+  // The model is loaded here only for its manifest; inference runs in its own worker.
+  const model = await loadModel(data.modelDir, { threads: 1 });
+  const sepModel = separatorModel(model);
+  const port = await WorkerInferencePort.start({
+    modelDir: data.modelDir,
+    nbBins: model.nbBins,
+    chunkFrames: model.chunkFrames,
+    threads: data.threads,
+    device: data.device,
+  });
+  await model.dispose();
+  const sep = await StreamingSeparator.create(
+    { model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval: data.hopInterval, lookahead: data.lookahead, latencyMs: data.latencyMs },
+    port,
+  );
+  const mixer = new Mixer({ sampleRate: data.sampleRate, outputChannels: data.outputChannels, meters: new Float32Array(data.meters) });
+  const input = data.inputRing ? new AudioRing(data.inputRing, NB) : null;
+  const output = new AudioRing(data.outputRing, data.outputChannels);
+  const params = new ParamRing(data.paramRing);
+  stats[LiveStat.SEPARATOR_LATENCY_FRAMES] = sep.plan.latencyFrames;
+  stats[LiveStat.STRUCTURAL_FRAMES] = sep.plan.structuralFrames;
+  stats[LiveStat.HOP_INTERVAL] = sep.plan.hopInterval;
+  stats[LiveStat.LOOKAHEAD] = sep.plan.lookahead;
+
+  const inBlock = [new Float32Array(B), new Float32Array(B)];
+  const inst = [new Float32Array(B), new Float32Array(B)];
+  const rest = [new Float32Array(B), new Float32Array(B)];
+  const out = Array.from({ length: data.outputChannels }, () => new Float32Array(B));
+  const msg = { paramIndex: 0, value: 0 };
+  const source = data.source.kind === 'buffer' ? data.source : null;
+  let position = 0;
+  let queueSum = 0;
+  let stopping = false;
+  parentPort?.on('message', (m: { type: string }) => {
+    if (m.type === 'stop') stopping = true;
+  });
+  stats[LiveStat.READY] = 1;
+  parentPort?.postMessage({ type: 'ready', plan: sep.plan });
+
+  while (!stopping) {
+    // Pace: a device input gives a block when the device has captured one; a buffer source
+    // produces whenever the output queue is below its target (the output device drains it).
+    const haveInput = input ? input.availableReadFrames() >= B : output.availableReadFrames() < data.targetQueueFrames;
+    if (!haveInput || output.availableWriteFrames() < B) {
+      await new Promise((r) => setTimeout(r, 1));
+      continue;
+    }
+    const t0 = performance.now();
+    if (input) {
+      input.popPlanar(inBlock, B);
+    } else if (source) {
+      const len = source.channels[0].length;
+      for (let i = 0; i < B; i++) {
+        for (let c = 0; c < NB; c++) inBlock[c][i] = source.channels[Math.min(c, source.channels.length - 1)][position];
+        position = position + 1 === len ? 0 : position + 1;
+      }
+      stats[LiveStat.POSITION] = position;
+    }
+    while (params.dequeue(msg)) mixer.setParam(msg.paramIndex, msg.value);
+    sep.processBlock(inBlock, inst, rest);
+    mixer.process(inst, rest, delayedDry(sep, inBlock, inst, rest), out, B);
+    queueSum += output.availableReadFrames();
+    const placed = output.pushPlanar(out, B);
+    stats[LiveStat.OUTPUT_OVERRUN_FRAMES] += B - placed;
+    stats[LiveStat.BLOCKS] += 1;
+    stats[LiveStat.FRAMES] += B;
+    stats[LiveStat.REQUESTS] = sep.counters.requests;
+    stats[LiveStat.DEADLINE_MISSES] = sep.counters.deadlineMisses;
+    stats[LiveStat.UNDERFLOW_FRAMES] = sep.counters.underflowFrames;
+    stats[LiveStat.OUTPUT_QUEUE_MEAN] = queueSum / stats[LiveStat.BLOCKS];
+    const t = port.stats;
+    stats[LiveStat.INFERENCE_MS_MEAN] = t.meanMs;
+    stats[LiveStat.INFERENCE_MS_MAX] = t.maxMs;
+    stats[LiveStat.INFERENCE_COUNT] = t.count;
+    stats[LiveStat.DSP_MS_TOTAL] += performance.now() - t0;
+  }
+  await sep.close();
+  parentPort?.postMessage({ type: 'stopped' });
+  parentPort?.close();
+}
+
+/** Bypass plays the input as it was, delayed like the stems: instrument + rest is exactly that. */
+const dry = [new Float32Array(B), new Float32Array(B)];
+function delayedDry(_sep: StreamingSeparator, _in: Float32Array[], inst: Float32Array[], rest: Float32Array[]): Float32Array[] {
+  for (let c = 0; c < NB; c++) for (let i = 0; i < B; i++) dry[c][i] = inst[c][i] + rest[c][i];
+  return dry;
+}
+
+if (stats.length !== LIVE_STAT_COUNT) throw new Error('stats buffer size mismatch');
+main().catch((e) => {
+  parentPort?.postMessage({ type: 'failed', message: describeError(e), code: (e as { code?: string }).code ?? 'SS_ERR_INTERNAL' });
+});

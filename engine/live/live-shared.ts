@@ -1,0 +1,54 @@
+import type { InferenceDevice } from '../model/index.js';
+
+/** Float64 stats the DSP worker publishes (index → meaning); the control thread only reads. */
+export const LiveStat = {
+  BLOCKS: 0,
+  FRAMES: 1,
+  REQUESTS: 2,
+  DEADLINE_MISSES: 3,
+  UNDERFLOW_FRAMES: 4,
+  /** Input frames dropped because the DSP side was too slow (device input ring full). */
+  INPUT_OVERRUN_FRAMES: 5,
+  /** Output frames the DSP could not place (output ring full). */
+  OUTPUT_OVERRUN_FRAMES: 6,
+  DSP_MS_TOTAL: 7,
+  INFERENCE_MS_MEAN: 8,
+  INFERENCE_MS_MAX: 9,
+  INFERENCE_COUNT: 10,
+  /** Mean output-ring level in frames when a block is queued (device-side queue latency). */
+  OUTPUT_QUEUE_MEAN: 11,
+  /** Separator delay in frames. */
+  SEPARATOR_LATENCY_FRAMES: 12,
+  STRUCTURAL_FRAMES: 13,
+  HOP_INTERVAL: 14,
+  LOOKAHEAD: 15,
+  /** File source: current playback position in frames. */
+  POSITION: 16,
+  READY: 17,
+} as const;
+export const LIVE_STAT_COUNT = 18;
+
+export type LiveSource =
+  | { kind: 'device' }
+  /** Decoded audio played in a loop (demo clip or a file), paced by the output. */
+  | { kind: 'buffer'; sampleRate: number; channels: Float32Array[] };
+
+export interface DspWorkerData {
+  modelDir: string;
+  device: InferenceDevice;
+  threads: number;
+  sampleRate: number;
+  blockFrames: number;
+  hopInterval: number;
+  lookahead: number;
+  latencyMs?: number;
+  outputChannels: 2 | 4;
+  source: LiveSource;
+  inputRing: SharedArrayBuffer | null;
+  outputRing: SharedArrayBuffer;
+  paramRing: SharedArrayBuffer;
+  meters: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  /** Output-ring level (frames) the DSP keeps for buffer sources: the pacing target. */
+  targetQueueFrames: number;
+}

@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Worker } from 'node:worker_threads';
+import { RingBuffer } from './ring-buffer.js';
+import { startSiblingWorker } from './sibling-worker.js';
+import type { SpscFixtureData, SpscFixtureResult } from './spsc-fixture-worker.js';
+
+const CANARY = -12345.5;
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('bytesFor accounts for header and one spare slot', () => {
+  assert.equal(RingBuffer.bytesFor(4), 16 + 5 * 4);
+  assert.equal(RingBuffer.bytesFor(4, Float64Array), 16 + 5 * 8);
+  assert.throws(() => RingBuffer.bytesFor(0), RangeError);
+});
+
+test('empty and full rings move nothing and do not throw', () => {
+  const ring = RingBuffer.create(8);
+  const dst = new Float32Array(4).fill(CANARY);
+  assert.equal(ring.pop(dst), 0);
+  assert.deepEqual([...dst], [CANARY, CANARY, CANARY, CANARY]);
+  assert.equal(ring.push(new Float32Array(10).fill(1)), 8);
+  assert.equal(ring.isFull(), true);
+  assert.equal(ring.push(new Float32Array([2])), 0);
+  assert.equal(ring.availableRead(), 8);
+  assert.equal(ring.availableWrite(), 0);
+});
+
+test('views of another element type are rejected at construction', () => {
+  const ring = RingBuffer.create(6, Float64Array);
+  assert.throws(() => new RingBuffer(ring.buf, Float32Array), TypeError);
+  assert.throws(() => new RingBuffer(new ArrayBuffer(64) as unknown as SharedArrayBuffer), TypeError);
+  const other = new RingBuffer<Float64Array>(ring.buf, Float64Array);
+  assert.equal(other.capacity, 6);
+});
+
+for (const seed of [1, 2, 3, 42, 1234]) {
+  test(`seeded random push/pop against a reference queue, canaries intact (seed ${seed})`, () => {
+    const rand = mulberry32(seed);
+    const capacity = 1 + Math.floor(rand() * 300);
+    const ring = RingBuffer.create(capacity);
+    const reference: number[] = [];
+    let counter = 0;
+    for (let step = 0; step < 3000; step++) {
+      const pad = 1 + Math.floor(rand() * 8);
+      const len = Math.floor(rand() * (capacity * 1.5 + 2));
+      if (rand() < 0.5) {
+        // source with canaries around the region we push from
+        const src = new Float32Array(len + 2 * pad).fill(CANARY);
+        for (let i = 0; i < len; i++) src[pad + i] = counter + i;
+        const expected = Math.min(len, capacity - reference.length);
+        const n = ring.push(src, pad, len);
+        assert.equal(n, expected);
+        for (let i = 0; i < n; i++) reference.push(counter + i);
+        counter += n;
+        for (let i = 0; i < pad; i++) {
+          assert.equal(src[i], CANARY);
+          assert.equal(src[pad + len + i], CANARY);
+        }
+      } else {
+        const dst = new Float32Array(len + 2 * pad).fill(CANARY);
+        const expected = Math.min(len, reference.length);
+        const n = ring.pop(dst, pad, len);
+        assert.equal(n, expected);
+        for (let i = 0; i < n; i++) assert.equal(dst[pad + i], reference.shift());
+        // nothing outside [pad, pad + n) was touched
+        for (let i = 0; i < pad; i++) assert.equal(dst[i], CANARY);
+        for (let i = pad + n; i < dst.length; i++) assert.equal(dst[i], CANARY);
+      }
+      assert.equal(ring.availableRead(), reference.length);
+      assert.equal(ring.availableWrite(), capacity - reference.length);
+    }
+  });
+}
+
+test('skip drops elements without copying', () => {
+  const ring = RingBuffer.create(5);
+  ring.push([1, 2, 3, 4]);
+  assert.equal(ring.skip(3), 3);
+  const dst = new Float32Array(4);
+  assert.equal(ring.pop(dst), 1);
+  assert.equal(dst[0], 4);
+  assert.equal(ring.skip(10), 0);
+});
+
+function runWorker(data: SpscFixtureData): Promise<SpscFixtureResult> {
+  return new Promise((resolve, reject) => {
+    const w: Worker = startSiblingWorker(import.meta.url, 'spsc-fixture-worker', { workerData: data });
+    w.once('message', (m: SpscFixtureResult) => resolve(m));
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}`));
+    });
+  });
+}
+
+test('cross-thread: every sample arrives exactly once and in order', async () => {
+  const total = 2_000_000; // below 2^24 so every counter value is exact in float32
+  const ring = RingBuffer.create(1000);
+  const [, consumer] = await Promise.all([
+    runWorker({ role: 'producer', sab: ring.buf, total, seed: 7, maxChunk: 300 }),
+    runWorker({ role: 'consumer', sab: ring.buf, total, seed: 8, maxChunk: 257 }),
+  ]);
+  assert.equal(consumer.errors, 0, consumer.firstError);
+  assert.equal(consumer.received, total);
+  assert.equal(ring.availableRead(), 0);
+});
