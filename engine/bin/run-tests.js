@@ -23,6 +23,15 @@ if (files.length === 0) {
   console.error('no compiled tests under dist/: run `npm run build` first');
   process.exit(1);
 }
-const args = ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...files];
-const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+// Unit tests run two files at a time; the integration tests (real JACK server, real-time
+// streams, browser) run afterwards one at a time, so no other test steals their CPU.
+const unit = files.filter((f) => !f.endsWith('.integration.test.js'));
+const integration = files.filter((f) => f.endsWith('.integration.test.js'));
+let status = 0;
+for (const [group, concurrency] of [[unit, 2], [integration, 1]]) {
+  if (group.length === 0) continue;
+  const args = ['--test', `--test-concurrency=${concurrency}`, ...process.argv.slice(2), ...group];
+  const run = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (run.status !== 0) status = run.status ?? 1;
+}
+process.exit(status);
