@@ -62,13 +62,61 @@ async function decodeOther(path: string, bytes: Buffer): Promise<AudioData> {
   return { sampleRate: buf.sampleRate, channels };
 }
 
+/**
+ * Fast path for the WAVs the tools write themselves (float32 or 16-bit PCM, plain chunks):
+ * returns undefined for anything else, which then goes through wavefile.
+ */
+function decodeSimpleWav(bytes: Buffer): AudioData | undefined {
+  if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') return undefined;
+  let o = 12;
+  let format = 0;
+  let nbChannels = 0;
+  let sampleRate = 0;
+  let bits = 0;
+  while (o + 8 <= bytes.length) {
+    const id = bytes.toString('latin1', o, o + 4);
+    const size = bytes.readUInt32LE(o + 4);
+    const body = o + 8;
+    if (id === 'fmt ') {
+      if (size < 16) return undefined;
+      format = bytes.readUInt16LE(body);
+      nbChannels = bytes.readUInt16LE(body + 2);
+      sampleRate = bytes.readUInt32LE(body + 4);
+      bits = bytes.readUInt16LE(body + 14);
+    } else if (id === 'data') {
+      const isFloat = format === 3 && bits === 32;
+      const isPcm16 = format === 1 && bits === 16;
+      if (!(isFloat || isPcm16) || nbChannels < 1 || sampleRate <= 0) return undefined;
+      const bytesPerFrame = nbChannels * (bits / 8);
+      const available = Math.min(size, bytes.length - body);
+      const n = Math.floor(available / bytesPerFrame);
+      const channels = Array.from({ length: nbChannels }, () => new Float32Array(n));
+      if (isFloat && (bytes.byteOffset + body) % 4 === 0) {
+        const all = new Float32Array(bytes.buffer, bytes.byteOffset + body, n * nbChannels);
+        for (let i = 0, k = 0; i < n; i++) for (let c = 0; c < nbChannels; c++) channels[c][i] = all[k++];
+      } else {
+        let p = body;
+        for (let i = 0; i < n; i++) {
+          for (let c = 0; c < nbChannels; c++) {
+            channels[c][i] = isFloat ? bytes.readFloatLE(p) : bytes.readInt16LE(p) / 32768;
+            p += bits / 8;
+          }
+        }
+      }
+      return { sampleRate, channels };
+    }
+    o = body + size + (size % 2);
+  }
+  return undefined;
+}
+
 /** Reads a WAV or FLAC (or anything audio-decode knows) into planar float32. */
 export async function readAudioFile(path: string): Promise<AudioData> {
   if (!existsSync(path)) throw new StemstreamError('SS_ERR_FILE_NOT_FOUND', `${path}: file not found`);
   const bytes = readFileSync(path);
   if (bytes.length < 12) throw new StemstreamError('SS_ERR_UNREADABLE_AUDIO', `${path}: file is too short to be audio (${bytes.length} bytes)`);
   const magic = bytes.subarray(0, 4).toString('latin1');
-  if (magic === 'RIFF' || magic === 'RIFX' || magic === 'RF64' || extname(path).toLowerCase() === '.wav') return decodeWav(path, bytes);
+  if (magic === 'RIFF' || magic === 'RIFX' || magic === 'RF64' || extname(path).toLowerCase() === '.wav') return decodeSimpleWav(bytes) ?? decodeWav(path, bytes);
   return decodeOther(path, bytes);
 }
 

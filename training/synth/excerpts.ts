@@ -31,7 +31,7 @@ export const EXCERPTS: readonly ExcerptSpec[] = [
   { name: 'piano-ballad', target: 'piano', split: 'train', match: (p) => p.style === 'ballad' && p.isTarget },
   { name: 'piano-stride', target: 'piano', split: 'train', match: (p) => p.style === 'stride' && p.isTarget },
   { name: 'piano-melody', target: 'piano', split: 'train', match: (p) => p.style === 'melody' && p.isTarget },
-  { name: 'piano-val-musescore-comp', target: 'piano', split: 'val', match: (p) => p.isTarget },
+  { name: 'piano-val-musescore', target: 'piano', split: 'val', match: (p) => p.isTarget },
   { name: 'rest-sung-voice', target: 'piano', split: 'train', match: (p) => p.role === 'voice' && p.style === 'vocal' },
   { name: 'rest-organ', target: 'guitar', split: 'train', match: (p) => p.role === 'organ' },
   { name: 'mix-guitar-song', target: 'guitar', split: 'train', match: 'mix' },

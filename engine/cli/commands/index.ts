@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDataset } from './dataset.js';
 import { registerDevices } from './devices.js';
 import { registerEval } from './eval.js';
 import { registerLive } from './live.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerDevices(program);
   registerModels(program);
   registerEval(program);
+  registerDataset(program);
 }
