@@ -54,7 +54,8 @@ export class OfflineSeparator implements StemProcessor {
   private readonly frameRe: Float32Array;
   private readonly frameIm: Float32Array;
   private pendingFrames: number[] = [];
-  private framesSeen = 0;
+  /** Next frame waiting for its mask; frames from here on must stay in the spectrum ring. */
+  private nextMaskFrame = 0;
   // Instrument at the model rate, per channel, until resampled back.
   private modelRateOut: Float32Array[][];
   private readonly istftScratch: Float32Array;
@@ -172,18 +173,13 @@ export class OfflineSeparator implements StemProcessor {
 
   /** STFT callbacks are synchronous; keep each channel's frame and queue the frame number once. */
   private storeFrame(channel: number, re: Float32Array, im: Float32Array, frame: number): void {
-    if (frame - this.oldestUnmasked() >= this.specCapacity) {
+    if (frame - this.nextMaskFrame >= this.specCapacity) {
       throw new StemstreamError('SS_ERR_INTERNAL', 'separator spectrum ring overflow');
     }
     const off = (frame % this.specCapacity) * this.nbBins;
     this.specRe[channel].set(re.subarray(0, this.nbBins), off);
     this.specIm[channel].set(im.subarray(0, this.nbBins), off);
     if (channel === this.nbChannels - 1) this.pendingFrames.push(frame);
-  }
-
-  private nextMaskFrame = 0;
-  private oldestUnmasked(): number {
-    return this.nextMaskFrame;
   }
 
   private async feedStitcher(): Promise<void> {
@@ -201,7 +197,6 @@ export class OfflineSeparator implements StemProcessor {
         }
         this.monoMag[b] = Math.hypot(re * inv, im * inv);
       }
-      this.framesSeen++;
       await this.stitcher.push(this.monoMag);
     }
   }
