@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -126,4 +126,22 @@ test('--streaming scores the live algorithm, and a latency below its floor is a 
   assert.equal(await runEval(args, { stdout: io.stdout, stderr: io.stderr }), 0);
   assert.match(io.out(), /\| t1 \| -?\d+\.\d\d \| -?\d+\.\d\d \|/);
   await assert.rejects(runEval({ ...args, latencyMs: 40 }, { stdout: io.stdout, stderr: io.stderr }), (e: unknown) => isStemstreamError(e) && /window alone/.test((e as Error).message));
+});
+
+test('--write-metrics records the medians in the model card', async () => {
+  const pkg = join(root, 'card-model');
+  cpSync(repoPath('engine/model/fixtures/tiny'), pkg, { recursive: true });
+  const io = capture();
+  const code = await runEval(
+    {
+      model: pkg, data: join(root, 'data'), maxSeconds: 0.5, tracks: 1, streaming: false, device: 'cpu', threads: 1,
+      step: 32, batch: 4, permutation: false, oracle: true, block: 256, hopInterval: 2, lookahead: 1, writeMetrics: 'val-test',
+    },
+    { stdout: io.stdout, stderr: io.stderr },
+  );
+  assert.equal(code, 0);
+  const card = JSON.parse(readFileSync(join(pkg, 'model.json'), 'utf8'));
+  assert.equal(card.metrics['val-test'].tracks, 1);
+  assert.equal(typeof card.metrics['val-test'].sdr_instrument_median, 'number');
+  assert.equal(typeof card.metrics['val-test'].irm_sdr_instrument_median, 'number');
 });

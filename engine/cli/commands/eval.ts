@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { StemstreamError, describeError } from '../../errors.js';
-import { loadModel, type InferenceDevice } from '../../model/index.js';
+import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } from '../../model/index.js';
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
-import { evaluateDataset, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
+import { evaluateDataset, manifestMetrics, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -26,6 +26,8 @@ export interface EvalArgs {
   lookahead: number;
   permutation: boolean;
   oracle: boolean;
+  /** Record the medians in the model's model.json under this evaluation-set name. */
+  writeMetrics?: string;
 }
 
 /** A separator plus its clean-up; `runEval` takes a factory so tests can inject one. */
@@ -123,6 +125,7 @@ export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Pro
       },
     });
     const markdown = toMarkdown(report);
+    if (args.writeMetrics) await recordMetrics(args.model, args.writeMetrics, manifestMetrics(report));
     if (args.json) await writeOutput(args.json, toJson(report));
     if (args.markdown) await writeOutput(args.markdown, markdown);
     stdout(markdown);
@@ -130,6 +133,16 @@ export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Pro
   } finally {
     await handle.dispose();
   }
+}
+
+/** Writes the medians into `<model>/model.json` → metrics[setName] (the model card the CLI and UI show). */
+async function recordMetrics(modelRef: string, setName: string, metrics: Record<string, number | string | null>): Promise<void> {
+  const dir = resolveModelDir(modelRef);
+  const path = join(dir, 'model.json');
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as { metrics?: Record<string, unknown> };
+  manifest.metrics = { ...(manifest.metrics ?? {}), [setName]: metrics };
+  await writeOutput(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  readModelPackage(dir); // still valid
 }
 
 function defaultDeps(): EvalDeps {
@@ -162,6 +175,7 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
     .option('--batch <chunks>', 'chunks per inference call', intOption('--batch', 1, 256), 4)
     .option('--no-permutation', 'pair estimates with references in order (mir_eval compute_permutation=False)')
     .option('--no-oracle', 'skip the oracle ideal-ratio-mask bound')
+    .option('--write-metrics <set-name>', "record the medians in the model's model.json under this name")
     .action(async (opts: Record<string, unknown>) => {
       process.exitCode = await runEval(
         {
@@ -182,6 +196,7 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
           batch: opts.batch as number,
           permutation: opts.permutation !== false,
           oracle: opts.oracle !== false,
+          writeMetrics: opts.writeMetrics as string | undefined,
         },
         deps,
       );
