@@ -4,19 +4,10 @@ import type { Worker } from 'node:worker_threads';
 import { RingBuffer } from './ring-buffer.js';
 import { startSiblingWorker } from './sibling-worker.js';
 import type { SpscFixtureData, SpscFixtureResult } from './spsc-fixture-worker.js';
+import { mulberry32 } from '../dsp/signal-generators.js';
 
 const CANARY = -12345.5;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('bytesFor accounts for header and one spare slot', () => {
   assert.equal(RingBuffer.bytesFor(4), 16 + 5 * 4);

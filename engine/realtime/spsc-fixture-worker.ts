@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RingBuffer } from './ring-buffer.js';
 import { ParamRing, type ParamMessage } from './param-ring.js';
+import { mulberry32 } from '../dsp/signal-generators.js';
 
 export interface SpscFixtureData {
   role: 'producer' | 'consumer' | 'param-producer' | 'param-consumer';
@@ -22,16 +23,6 @@ export interface SpscFixtureResult {
   emptyPolls: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const data = workerData as SpscFixtureData;
 const rand = mulberry32(data.seed);

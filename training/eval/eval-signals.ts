@@ -3,17 +3,8 @@
  * All signals are mono Float64Array, amplitude roughly ±1.
  */
 
-/** mulberry32: small, fast, seeded uniform PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, seeded uniform PRNG in [0, 1) (the engine's test generator). */
+export { mulberry32 as seededRandom } from '../../engine/dsp/signal-generators.js';
 
 /** Gaussian white noise (Box–Muller), `length` samples, standard deviation `std`. */
 export function noise(rand: () => number, length: number, std = 1): Float64Array {

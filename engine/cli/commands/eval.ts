@@ -5,6 +5,7 @@ import { StemstreamError, describeError } from '../../errors.js';
 import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } from '../../model/index.js';
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
+import { intOption, positiveOption } from '../options.js';
 import { evaluateDataset, manifestMetrics, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
@@ -70,24 +71,6 @@ export const modelSeparatorFactory: SeparatorFactory = async (args) => {
     dispose: () => model.dispose(),
   };
 };
-
-function positiveNumber(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be a positive number, got "${value}"`);
-    return n;
-  };
-}
-
-function intOption(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be an integer in ${min}..${max}, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 async function writeOutput(path: string, text: string): Promise<void> {
   try {
@@ -162,10 +145,10 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
     .requiredOption('--data <dir>', 'dataset folder holding tracks_<rate>hz/<track>/{instrument,rest}_<track>.wav')
     .option('--json <file>', 'write the full report as JSON')
     .option('--markdown <file>', 'write the markdown tables to a file (they are always printed on stdout)')
-    .option('--max-seconds <s>', 'evaluate only the first S seconds of each track', positiveNumber('--max-seconds'))
+    .option('--max-seconds <s>', 'evaluate only the first S seconds of each track', positiveOption('--max-seconds'))
     .option('--tracks <n>', 'evaluate only the first N tracks (by name)', intOption('--tracks', 1, 1_000_000))
     .option('--streaming', 'evaluate the live (streaming) algorithm instead of the offline one')
-    .option('--latency <ms>', 'streaming latency in milliseconds (with --streaming)', positiveNumber('--latency'))
+    .option('--latency <ms>', 'streaming latency in milliseconds (with --streaming)', positiveOption('--latency'))
     .option('--hop-interval <K>', 'with --streaming: run the model every K hops', intOption('--hop-interval', 1, 32), 2)
     .option('--lookahead <L>', 'with --streaming: frames of lookahead', intOption('--lookahead', 0, 62), 1)
     .option('--block <frames>', 'with --streaming: audio block size', intOption('--block', 16, 8192), 256)

@@ -3,7 +3,11 @@ import { Option, type Command } from 'commander';
 import { listAudioSystems, type AudioApiName } from '../../audio-io/index.js';
 import { StemstreamError } from '../../errors.js';
 import { LiveEngine, loadBufferSource, type LiveOptions, type LiveReport } from '../../live/index.js';
-import type { InferenceDevice } from '../../model/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ControlServer, EngineController, OfflineJobs, PresetStore, type EngineSettings } from '../../control/index.js';
+import { loadModel, type InferenceDevice } from '../../model/index.js';
+import { separateFile, separatorModel } from '../../separator/index.js';
 import { repoPath } from '../../paths.js';
 
 /** The bundled demo clip: a song rendered by our own generator from FluidR3 (MIT). */
@@ -22,10 +26,35 @@ interface LiveArgs {
   device: InferenceDevice;
   threads?: number;
   latency?: number;
-  hopInterval: number;
+  hopInterval: number | 'auto';
   lookahead: number;
   duration?: number;
   report?: 'json';
+  /** commander's --no-server gives server: false. */
+  server?: boolean;
+  host?: string;
+  port?: number;
+  token?: string;
+  preset?: string;
+  files?: string;
+  maxUploadMb?: number;
+  allowOrigin?: string[];
+}
+
+/** Where `npm start` serves the control surface. */
+export const DEFAULT_PORT = 8765;
+
+/** The offline page's separation: `<outDir>/instrument.wav` and `rest.wav` with the running model. */
+async function separateToDir(input: string, outDir: string, model: string, device: InferenceDevice, progress: (f: number) => void): Promise<void> {
+  const loaded = await loadModel(model, { device, threads: 1 });
+  try {
+    await separateFile(input, { instrument: join(outDir, 'instrument.wav'), rest: join(outDir, 'rest.wav') }, separatorModel(loaded), {
+      format: 'wav',
+      onProgress: (done, total) => progress(total ? done / total : 0),
+    });
+  } finally {
+    await loaded.dispose();
+  }
 }
 
 function num(name: string, min: number, max: number, integer = true) {
@@ -57,36 +86,79 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   if (output === 'auto') output = found.output ? 'device' : 'null';
   if (args.input === 'auto' && input === 'demo') log('stemstream: no audio input device found: playing the bundled demo clip instead');
   if (args.output === 'auto' && output === 'null') log('stemstream: no audio output device found: running headless (null output)');
-  let source: LiveOptions['source'];
-  if (input === 'device') source = { kind: 'device', inputDevice: args.inputDevice };
-  else {
-    const path = input === 'demo' ? DEMO_CLIP : input;
-    if (!existsSync(path)) throw new StemstreamError('SS_ERR_FILE_NOT_FOUND', `input not found: ${path} (use --input device, demo or an audio file)`);
-    const buf = await loadBufferSource(path, args.rate);
-    source = { kind: 'buffer', label: input === 'demo' ? 'demo' : path, ...buf };
-  }
   if (output !== 'device' && output !== 'null') throw new StemstreamError('SS_ERR_BAD_OPTION', `--output must be device or null, got "${output}"`);
-  const engine = await LiveEngine.start({
-    source,
-    output: output === 'device' ? { kind: 'device', outputDevice: args.outputDevice } : { kind: 'null' },
-    api: args.api,
-    sampleRate: args.rate,
-    bufferFrames: args.buffer,
-    outputChannels: args.outputChannels,
-    model: args.model,
-    device: args.device,
-    threads: args.threads,
-    hopInterval: args.hopInterval,
-    lookahead: args.lookahead,
-    latencyMs: args.latency,
-  });
-  engine.on('warning', (m) => log(`stemstream: warning: ${m}`));
-  engine.on('lost', (m) => log(`stemstream: audio device lost: ${m} (retrying)`));
-  engine.on('restored', () => log('stemstream: audio device back'));
+  // Decoded once: a restart (model, latency, devices) reuses the buffer.
+  const buffers = new Map<string, Awaited<ReturnType<typeof loadBufferSource>>>();
+  const sourceFor = async (inp: string): Promise<LiveOptions['source']> => {
+    if (inp === 'device') return { kind: 'device', inputDevice: args.inputDevice };
+    if (/^\d+$/.test(inp)) return { kind: 'device', inputDevice: Number(inp) };
+    const path = inp === 'demo' ? DEMO_CLIP : inp;
+    if (!existsSync(path)) throw new StemstreamError('SS_ERR_FILE_NOT_FOUND', `input not found: ${path} (use --input device, demo or an audio file)`);
+    let buf = buffers.get(path);
+    if (!buf) buffers.set(path, (buf = await loadBufferSource(path, args.rate)));
+    return { kind: 'buffer', label: inp === 'demo' ? 'demo' : path, ...buf };
+  };
+  const startEngine = async (s: EngineSettings): Promise<LiveEngine> => {
+    const out = String(s.outputDevice);
+    const e = await LiveEngine.start({
+      source: await sourceFor(String(s.inputDevice)),
+      output: out === 'null' ? { kind: 'null' } : { kind: 'device', outputDevice: /^\d+$/.test(out) ? Number(out) : args.outputDevice },
+      api: args.api,
+      sampleRate: args.rate,
+      bufferFrames: args.buffer,
+      outputChannels: args.outputChannels,
+      model: s.model,
+      device: args.device,
+      threads: args.threads,
+      hopInterval: args.hopInterval,
+      lookahead: args.lookahead,
+      latencyMs: s.latencyMs,
+    });
+    e.on('warning', (m) => log(`stemstream: warning: ${m}`));
+    e.on('lost', (m) => log(`stemstream: audio device lost: ${m} (retrying)`));
+    e.on('restored', () => log('stemstream: audio device back'));
+    return e;
+  };
+  const presets = new PresetStore();
+  const preset = args.preset ? presets.load(args.preset) : null;
+  const controller = await EngineController.start(
+    startEngine,
+    {
+      model: preset?.model ?? args.model,
+      latencyMs: preset?.latencyMs ?? args.latency ?? 150,
+      inputDevice: input === 'device' ? 'device' : input,
+      outputDevice: output === 'device' ? 'device' : 'null',
+    } as EngineSettings,
+    { presets, mixer: preset?.mixer, log },
+  );
+  if (preset) await controller.apply({ type: 'preset.load', name: preset.name }).catch((e: unknown) => log(`stemstream: warning: ${(e as Error).message}`));
+  const engine = controller.live as LiveEngine;
+  let server: ControlServer | null = null;
+  if (args.server !== false) {
+    const files = args.files ?? join(tmpdir(), 'stemstream-offline');
+    const offline = new OfflineJobs({
+      dir: files,
+      maxUploadBytes: (args.maxUploadMb ?? 200) * 1024 * 1024,
+      separate: (inp, outDir, progress) => separateToDir(inp, outDir, controller.state().model, args.device, progress),
+      onChange: (jobs) => server?.broadcastOffline(jobs),
+    });
+    server = await ControlServer.start({
+      host: controller,
+      bind: args.host ?? '127.0.0.1',
+      port: args.port ?? DEFAULT_PORT,
+      token: args.token,
+      uiDir: repoPath('ui', 'dist'),
+      allowOrigins: args.allowOrigin,
+      offline,
+      log,
+    });
+    log(`stemstream: control surface at ${server.publicUrl()}`);
+    if (args.report === 'json' || !process.stderr.isTTY) process.stdout.write(`stemstream: listening on ${server.publicUrl()}\n`);
+  }
   const p = engine.plan;
   if (args.report !== 'json') {
     log(
-      `stemstream live: model ${args.model}, ${args.rate} Hz, block ${args.buffer}, K=${p.hopInterval} L=${p.lookahead}, separator delay ${p.latencyMs.toFixed(1)} ms ` +
+      `stemstream live: model ${controller.state().model}, ${args.rate} Hz, block ${args.buffer}, K=${p.hopInterval} L=${p.lookahead}, separator delay ${p.latencyMs.toFixed(1)} ms ` +
         `(structural ${p.structuralMs.toFixed(1)} ms, window floor ${p.windowFloorMs.toFixed(1)} ms, inference budget ${p.inferenceBudgetMs.toFixed(1)} ms). Ctrl-C to stop.`,
     );
   }
@@ -99,7 +171,9 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   const ticker =
     args.report !== 'json' && process.stderr.isTTY
       ? setInterval(() => {
-          const r = engine.report();
+          const live = controller.live;
+          if (!live) return;
+          const r = live.report();
           process.stderr.write(
             `\r${r.latency_ms.toFixed(0)} ms latency | misses ${r.deadline_misses} | xruns ${r.xruns} | inference ${r.inference_ms_mean.toFixed(1)} ms (RTF ${r.inference_rtf.toFixed(2)}) | CPU ${r.cpu_percent.toFixed(0)}%   `,
           );
@@ -107,8 +181,9 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
       : null;
   await done;
   if (ticker) clearInterval(ticker);
-  const report = engine.report();
-  await engine.stop();
+  const report = (controller.live ?? engine).report();
+  await server?.close();
+  await controller.stop();
   return report;
 }
 
@@ -128,10 +203,18 @@ export function registerLive(program: Command): void {
     .addOption(new Option('-d, --device <device>', 'inference device').choices(['cpu', 'cuda']).default('cpu'))
     .option('-j, --threads <n>', 'inference threads (default: cores − 1)', num('--threads', 1, 256))
     .option('-l, --latency <ms>', 'input-to-output delay of the separator in ms (must exceed the window, lookahead and inference time)', num('--latency', 1, 5000, false), 150)
-    .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', num('--hop-interval', 1, 32), 2)
+    .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', num('--hop-interval', 1, 32))
     .option('--lookahead <L>', 'frames of lookahead in the model window', num('--lookahead', 0, 62), 1)
     .option('--duration <s>', 'stop after S seconds (headless runs, tests)', num('--duration', 0.1, 1e7, false))
     .addOption(new Option('--report <format>', 'print a report when stopping').choices(['json']))
+    .option('--no-server', 'do not serve the control surface (UI + WebSocket)')
+    .option('--host <address>', 'interface the control surface binds (anything but loopback needs --token)', '127.0.0.1')
+    .option('--port <n>', `control surface port (0: any free port)`, num('--port', 0, 65535), DEFAULT_PORT)
+    .option('--token <secret>', 'shared secret the UI must present (?token=…); required with --host')
+    .option('--preset <name>', 'load a preset at start (see `stemstream presets list`)')
+    .option('--files <dir>', 'the only folder the offline page may write (uploads and stems)')
+    .option('--max-upload-mb <n>', 'largest offline upload in MiB', num('--max-upload-mb', 1, 4096), 200)
+    .option('--allow-origin <origin...>', 'extra browser origins allowed to connect (e.g. a Vite dev server)')
     .action(async (opts: Record<string, unknown>) => {
       const report = await runLive({
         input: String(opts.input),
@@ -146,10 +229,18 @@ export function registerLive(program: Command): void {
         device: opts.device as InferenceDevice,
         threads: opts.threads as number | undefined,
         latency: opts.latency as number | undefined,
-        hopInterval: opts.hopInterval as number,
+        hopInterval: (opts.hopInterval as number | undefined) ?? 'auto',
         lookahead: opts.lookahead as number,
         duration: opts.duration as number | undefined,
         report: opts.report as 'json' | undefined,
+        server: opts.server as boolean,
+        host: opts.host as string | undefined,
+        port: opts.port as number | undefined,
+        token: opts.token as string | undefined,
+        preset: opts.preset as string | undefined,
+        files: opts.files as string | undefined,
+        maxUploadMb: opts.maxUploadMb as number | undefined,
+        allowOrigin: opts.allowOrigin as string[] | undefined,
       });
       if (opts.report === 'json') process.stdout.write(`${JSON.stringify(report)}\n`);
       else process.stderr.write('\n');

@@ -7,6 +7,7 @@ import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel, type SeparateFileResult } from '../../separator/index.js';
 import type { OutputBits, OutputFormat } from '../../separator/separate-file.js';
 import { StreamingFileProcessor, type StreamingPlan, type StreamingRenderOptions } from '../../streaming/index.js';
+import { intOption, numberOption } from '../options.js';
 import { createProgress } from '../progress.js';
 
 export interface SeparateArgs {
@@ -24,16 +25,6 @@ export interface SeparateArgs {
   streaming?: StreamingRenderOptions;
 }
 
-function intOption(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be an integer in ${min}..${max}, got "${value}"`);
-    }
-    return n;
-  };
-}
-
 /**
  * Output folders: one input writes `<out>/instrument.<ext>` and `<out>/rest.<ext>`; several inputs
  * write `<out>/<track>/…`, where <track> is the file name without extension (made unique).
@@ -47,16 +38,6 @@ export function outputDirs(inputs: string[], out: string): string[] {
     used.set(stem, n);
     return join(out, n === 1 ? stem : `${stem}-${n}`);
   });
-}
-
-function floatOption(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be a number in ${min}..${max}, got "${value}"`);
-    }
-    return n;
-  };
 }
 
 export async function runSeparate(inputs: string[], args: SeparateArgs): Promise<number> {
@@ -168,7 +149,7 @@ export function registerSeparate(program: Command): void {
     .option('--step <frames>', 'frames between overlapping chunks (must divide the chunk length)', intOption('--step', 1, 4096), 32)
     .option('--batch <chunks>', 'chunks per inference call', intOption('--batch', 1, 256), 4)
     .option('--streaming', 'run the live (streaming) algorithm on the file: same blocks, K and L as `stemstream live`')
-    .option('--latency <ms>', 'with --streaming: input-to-output delay in ms (default: the least K and L allow)', floatOption('--latency', 1, 10000))
+    .option('--latency <ms>', 'with --streaming: input-to-output delay in ms (default: the least K and L allow)', numberOption('--latency', 1, 10000))
     .option('--hop-interval <K>', 'with --streaming: run the model every K hops', intOption('--hop-interval', 1, 32), 2)
     .option('--lookahead <L>', 'with --streaming: frames of lookahead', intOption('--lookahead', 0, 62), 1)
     .option('--block <frames>', 'with --streaming: audio block size in frames', intOption('--block', 16, 8192), 256)
