@@ -31,6 +31,8 @@ export type WorkerToMain = DeviceEvent | { type: 'failed'; code: string; message
 export type MainToWorker = { type: 'close' };
 
 const data = workerData as AudioWorkerData;
+/** Time for audify's queued error callbacks to run before the main thread may terminate us. */
+const FAILED_GRACE_MS = 150;
 const port = parentPort;
 if (port === null) throw new Error('audio-worker must run in a worker_thread');
 
@@ -61,5 +63,10 @@ port.on('message', (m: MainToWorker) => {
 try {
   supervisor.start();
 } catch (e) {
-  post({ type: 'failed', code: isStemstreamError(e) ? e.code : 'SS_ERR_DEVICE', message: describeError(e) });
+  // RtAudio reports a failed open twice: the thrown error and a queued call of audify's
+  // (process-global) error callback. If the main thread terminated this worker while that call
+  // was still queued, audify would throw a Napi::Error outside any JS frame and abort the whole
+  // process ("terminate called after throwing an instance of 'Napi::Error'"). So let queued
+  // callbacks run here first, then report.
+  setTimeout(() => post({ type: 'failed', code: isStemstreamError(e) ? e.code : 'SS_ERR_DEVICE', message: describeError(e) }), FAILED_GRACE_MS);
 }

@@ -20,7 +20,9 @@ export type ControlAction =
   | { type: 'latency.set'; latencyMs: number }
   | { type: 'transport.play'; playing: Toggle }
   | { type: 'transport.seek'; seconds: number }
-  | { type: 'transport.loop'; on: Toggle; startS?: number; endS?: number };
+  | { type: 'transport.loop'; on: Toggle; startS?: number; endS?: number }
+  /** Restarts the engine on other devices: an input device id or the demo clip, an output id or headless. */
+  | { type: 'devices.select'; inputDevice?: number | 'demo'; outputDevice?: number | 'null' };
 
 export interface TransportState {
   /** False when the input is a live device (no transport). */
@@ -38,6 +40,8 @@ export interface EngineState {
   latencyMs: number;
   preset: string | null;
   transport: TransportState;
+  /** What the engine plays from and to, in words ("demo", "device 3", "null"). */
+  devices?: { input: string; output: string };
 }
 
 export interface ControlTarget {

@@ -11,7 +11,10 @@ import { loadModel } from '../model/index.js';
 import { AudioRing, ParamRing } from '../realtime/index.js';
 import { separatorModel } from '../separator/index.js';
 import { StreamingSeparator, WorkerInferencePort } from '../streaming/index.js';
+import { chooseHopInterval } from './choose-hop-interval.js';
+import { FileTransport } from './file-transport.js';
 import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData } from './live-shared.js';
+import { SpectrumTap } from './spectrum-tap.js';
 
 const data = workerData as DspWorkerData;
 const stats = new Float64Array(data.stats);
@@ -30,14 +33,35 @@ async function main(): Promise<void> {
     device: data.device,
   });
   await model.dispose();
-  const sep = await StreamingSeparator.create(
-    { model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval: data.hopInterval, lookahead: data.lookahead, latencyMs: data.latencyMs },
-    port,
-  );
+  // K = 0: pick it from the inference time measured at start-up
+  const hopMs = (1000 * sepModel.stft.hop) / sepModel.sampleRate;
+  const auto = data.hopInterval <= 0;
+  let hopInterval = auto ? chooseHopInterval(port.startupMs, { hopMs, chunkFrames: model.chunkFrames }) : data.hopInterval;
+  let sep: StreamingSeparator | null = null;
+  while (sep === null) {
+    try {
+      sep = await StreamingSeparator.create(
+        { model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval, lookahead: Math.min(data.lookahead, model.chunkFrames - hopInterval), latencyMs: data.latencyMs },
+        port,
+      );
+    } catch (e) {
+      // auto K: a K too large for the requested latency falls back to the largest K that fits
+      // (the model may then miss deadlines: the report says so)
+      if (auto && hopInterval > 1 && (e as { code?: string }).code === 'SS_ERR_BAD_OPTION') {
+        hopInterval--;
+        continue;
+      }
+      await port.close();
+      throw e;
+    }
+  }
   const mixer = new Mixer({ sampleRate: data.sampleRate, outputChannels: data.outputChannels, meters: new Float32Array(data.meters) });
   const input = data.inputRing ? new AudioRing(data.inputRing, NB) : null;
   const output = new AudioRing(data.outputRing, data.outputChannels);
   const params = new ParamRing(data.paramRing);
+  const transportParams = new ParamRing(data.transportRing);
+  const capture = data.captureRing ? new AudioRing(data.captureRing, data.outputChannels) : null;
+  const spectrum = data.spectrum ? new SpectrumTap(data.spectrum, data.sampleRate) : null;
   stats[LiveStat.SEPARATOR_LATENCY_FRAMES] = sep.plan.latencyFrames;
   stats[LiveStat.STRUCTURAL_FRAMES] = sep.plan.structuralFrames;
   stats[LiveStat.HOP_INTERVAL] = sep.plan.hopInterval;
@@ -48,15 +72,21 @@ async function main(): Promise<void> {
   const rest = [new Float32Array(B), new Float32Array(B)];
   const out = Array.from({ length: data.outputChannels }, () => new Float32Array(B));
   const msg = { paramIndex: 0, value: 0 };
-  const source = data.source.kind === 'buffer' ? data.source : null;
-  let position = 0;
+  const transport = data.source.kind === 'buffer' ? new FileTransport(data.source.channels, data.transportRampFrames) : null;
   let queueSum = 0;
+  let firstSignal = -1;
+  let inputFrames = 0;
+  stats[LiveStat.FIRST_SIGNAL_FRAME] = -1;
+  if (transport) {
+    stats[LiveStat.DURATION_FRAMES] = transport.lengthFrames;
+    publishTransport(transport);
+  }
   let stopping = false;
   parentPort?.on('message', (m: { type: string }) => {
     if (m.type === 'stop') stopping = true;
   });
   stats[LiveStat.READY] = 1;
-  parentPort?.postMessage({ type: 'ready', plan: sep.plan });
+  parentPort?.postMessage({ type: 'ready', plan: sep.plan, startupInferenceMs: port.startupMs });
 
   while (!stopping) {
     // Pace: a device input gives a block when the device has captured one; a buffer source
@@ -69,19 +99,24 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     if (input) {
       input.popPlanar(inBlock, B);
-    } else if (source) {
-      const len = source.channels[0].length;
-      for (let i = 0; i < B; i++) {
-        for (let c = 0; c < NB; c++) inBlock[c][i] = source.channels[Math.min(c, source.channels.length - 1)][position];
-        position = position + 1 === len ? 0 : position + 1;
-      }
-      stats[LiveStat.POSITION] = position;
+    } else if (transport) {
+      while (transportParams.dequeue(msg)) transport.command(msg.paramIndex, msg.value);
+      transport.render(inBlock, B);
+      publishTransport(transport);
     }
+    if (firstSignal < 0) {
+      for (let i = 0; i < B && firstSignal < 0; i++) if (inBlock[0][i] !== 0 || inBlock[1][i] !== 0) firstSignal = inputFrames + i;
+      stats[LiveStat.FIRST_SIGNAL_FRAME] = firstSignal;
+    }
+    inputFrames += B;
+    stats[LiveStat.INPUT_FRAMES] = inputFrames;
     while (params.dequeue(msg)) mixer.setParam(msg.paramIndex, msg.value);
     sep.processBlock(inBlock, inst, rest);
     mixer.process(inst, rest, delayedDry(sep, inBlock, inst, rest), out, B);
+    spectrum?.push(inst, rest, B);
     queueSum += output.availableReadFrames();
     const placed = output.pushPlanar(out, B);
+    capture?.pushPlanar(out, B);
     stats[LiveStat.OUTPUT_OVERRUN_FRAMES] += B - placed;
     stats[LiveStat.BLOCKS] += 1;
     stats[LiveStat.FRAMES] += B;
@@ -98,6 +133,14 @@ async function main(): Promise<void> {
   await sep.close();
   parentPort?.postMessage({ type: 'stopped' });
   parentPort?.close();
+}
+
+function publishTransport(t: FileTransport): void {
+  stats[LiveStat.POSITION] = t.positionFrames;
+  stats[LiveStat.PLAYING] = t.playing ? 1 : 0;
+  stats[LiveStat.LOOP_ON] = t.loopOn ? 1 : 0;
+  stats[LiveStat.LOOP_START_FRAMES] = t.loopStartFrames;
+  stats[LiveStat.LOOP_END_FRAMES] = t.loopEndFrames;
 }
 
 /** Bypass plays the input as it was, delayed like the stems: instrument + rest is exactly that. */

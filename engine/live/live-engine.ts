@@ -7,8 +7,11 @@ import { StemstreamError, type ErrorCode } from '../errors.js';
 import { METER_COUNT, defaultMixerState, diffMixerState, type MixerState } from '../mixer/index.js';
 import { resolveModelDir, type InferenceDevice } from '../model/index.js';
 import { AudioRing, ParamRing, startSiblingWorker } from '../realtime/index.js';
+import type { TransportState } from '../control/control-target.js';
 import type { StreamingPlan } from '../streaming/index.js';
+import { TransportCommand } from './file-transport.js';
 import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData, type LiveSource } from './live-shared.js';
+import { spectrumBufferBytes } from './spectrum-tap.js';
 
 export interface LiveOptions {
   /** 'device' (audio interface input), or a decoded buffer played in a loop (file or demo clip). */
@@ -22,9 +25,22 @@ export interface LiveOptions {
   model: string;
   device?: InferenceDevice;
   threads?: number;
-  hopInterval: number;
+  /** K, or 'auto': the smallest K whose hops cover the measured inference time with margin (see chooseHopInterval). */
+  hopInterval: number | 'auto';
   lookahead: number;
   latencyMs?: number;
+  /** Output blocks queued to the device at start (its output latency budget). Default 3. */
+  prefillBlocks?: number;
+  /** Fade length of transport pause/seek/loop in ms. Default 10. */
+  transportRampMs?: number;
+  /**
+   * Optional tap of the engine output (what is sent to the device, `outputChannels` channels,
+   * interleaved ring): for tests and analysis. Frames that do not fit are dropped.
+   */
+  capture?: AudioRing;
+  /** JACK client name (default 'stemstream') and whether to connect to the system ports (default true). */
+  streamName?: string;
+  autoConnect?: boolean;
 }
 
 /** The `--report json` contract (external checks read these keys). */
@@ -50,6 +66,11 @@ export interface LiveReport {
   output: string;
   underflow_frames: number;
   device_state: string;
+  /** Inference ms measured at start-up (after warm-up), and how K was chosen. */
+  startup_inference_ms: number;
+  hop_interval_choice: 'given' | 'auto';
+  /** 'exact' for a device input (counted frames), 'estimate' for a file/demo source. */
+  latency_kind: 'exact' | 'estimate';
 }
 
 export interface LiveEngineEvents {
@@ -66,7 +87,10 @@ export interface LiveEngineEvents {
 export class LiveEngine extends EventEmitter<LiveEngineEvents> {
   readonly meters: Float32Array;
   readonly plan: StreamingPlan;
+  /** The display spectrum the DSP publishes (read it with SpectrumView). */
+  spectrum: SharedArrayBuffer | null = null;
   private readonly stats: Float64Array;
+  private readonly transportParams: ParamRing;
   private mixerState: MixerState = defaultMixerState();
   private readonly startedAt = performance.now();
   private readonly cpuAtStart = process.cpuUsage();
@@ -78,11 +102,14 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     private readonly audio: AudioDevice,
     private readonly dsp: Worker,
     private readonly params: ParamRing,
+    transportParams: ParamRing,
     meters: SharedArrayBuffer,
     stats: SharedArrayBuffer,
     plan: StreamingPlan,
+    private readonly startupInferenceMs: number,
   ) {
     super();
+    this.transportParams = transportParams;
     this.meters = new Float32Array(meters);
     this.stats = new Float64Array(stats);
     this.plan = plan;
@@ -99,8 +126,16 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const inputRing = options.source.kind === 'device' ? AudioRing.create(ringFrames, 2) : null;
     const outputRing = AudioRing.create(ringFrames, options.outputChannels);
     const params = ParamRing.create(1024);
-    const meters = new SharedArrayBuffer(METER_COUNT * 4);
+    const transportParams = ParamRing.create(256);
+    const prefillBlocks = options.prefillBlocks ?? 3;
+    if (options.capture !== undefined && options.capture.nbChannels !== options.outputChannels) {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `capture ring has ${options.capture.nbChannels} channels, the output ${options.outputChannels}`);
+    }
+    if (options.hopInterval !== 'auto' && !(Number.isInteger(options.hopInterval) && options.hopInterval >= 1)) {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `hop interval must be a positive integer or 'auto', got ${String(options.hopInterval)}`);
+    }    const meters = new SharedArrayBuffer(METER_COUNT * 4);
     const stats = new SharedArrayBuffer(LIVE_STAT_COUNT * 8);
+    const spectrum = new SharedArrayBuffer(spectrumBufferBytes());
     let source: LiveSource = { kind: 'device' };
     if (options.source.kind === 'buffer') {
       const { channels, sampleRate } = options.source;
@@ -115,7 +150,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       threads: options.threads ?? Math.max(1, availableParallelism() - 1),
       sampleRate: options.sampleRate,
       blockFrames: B,
-      hopInterval: options.hopInterval,
+      hopInterval: options.hopInterval === 'auto' ? 0 : options.hopInterval,
       lookahead: options.lookahead,
       latencyMs: options.latencyMs,
       outputChannels: options.outputChannels,
@@ -123,17 +158,27 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       inputRing: inputRing?.buf ?? null,
       outputRing: outputRing.buf,
       paramRing: params.buf,
+      transportRing: transportParams.buf,
+      captureRing: options.capture?.buf ?? null,
+      transportRampFrames: Math.round(((options.transportRampMs ?? 10) * options.sampleRate) / 1000),
       meters,
       stats,
       targetQueueFrames: 3 * B,
+      spectrum,
     };
     const dsp = startSiblingWorker(import.meta.url, 'dsp-worker', { workerData: data });
-    const plan = await new Promise<StreamingPlan>((resolve, reject) => {
+    const { plan, startupInferenceMs } = await new Promise<{ plan: StreamingPlan; startupInferenceMs: number }>((resolve, reject) => {
+      const onExit = (code: number) => reject(new StemstreamError('SS_ERR_INTERNAL', `DSP worker exited (code ${code}) before it was ready`));
       dsp.once('error', (e) => reject(new StemstreamError('SS_ERR_INTERNAL', `DSP worker failed: ${e.message}`, { cause: e })));
-      dsp.once('message', (m: { type: string; plan?: StreamingPlan; message?: string; code?: string }) => {
-        if (m.type === 'ready' && m.plan) resolve(m.plan);
+      dsp.once('exit', onExit);
+      dsp.once('message', (m: { type: string; plan?: StreamingPlan; startupInferenceMs?: number; message?: string; code?: string }) => {
+        dsp.off('exit', onExit);
+        if (m.type === 'ready' && m.plan) resolve({ plan: m.plan, startupInferenceMs: m.startupInferenceMs ?? 0 });
         else reject(new StemstreamError((m.code as ErrorCode) ?? 'SS_ERR_INTERNAL', m.message ?? `DSP worker: ${m.type}`));
       });
+    }).catch(async (e: unknown) => {
+      await dsp.terminate();
+      throw e;
     });
     let audio: AudioDevice;
     try {
@@ -147,13 +192,17 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
         outputChannels: options.outputChannels,
         inputRing: inputRing ?? undefined,
         outputRing,
+        prefillBlocks,
+        ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
+        ...(options.autoConnect !== undefined ? { autoConnect: options.autoConnect } : {}),
       });
     } catch (e) {
       dsp.postMessage({ type: 'stop' });
       await dsp.terminate();
       throw e;
     }
-    const engine = new LiveEngine(options, audio, dsp, params, meters, stats, plan);
+    const engine = new LiveEngine(options, audio, dsp, params, transportParams, meters, stats, plan, startupInferenceMs);
+    engine.spectrum = spectrum;
     engine.setMixer(engine.mixerState, true);
     return engine;
   }
@@ -177,9 +226,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const cpu = process.cpuUsage(this.cpuAtStart);
     const rate = this.options.sampleRate;
     const B = this.audio.bufferFrames || this.options.bufferFrames;
-    // Input to output: the separator's fixed delay, the output queue the DSP keeps ahead of
-    // the device, and the device period in which a captured block is processed and played.
-    const latencyFrames = s[LiveStat.SEPARATOR_LATENCY_FRAMES] + s[LiveStat.OUTPUT_QUEUE_MEAN] + B;
+    const latencyFrames = this.latencyFrames();
     const xrunFrames = dev.underflowFrames - this.deviceAtStart.underflowFrames + dev.overflowFrames - this.deviceAtStart.overflowFrames;
     const hopMs = (1000 * 384) / 22050;
     return {
@@ -205,7 +252,93 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       output: this.options.output.kind,
       underflow_frames: s[LiveStat.UNDERFLOW_FRAMES],
       device_state: dev.state,
+      startup_inference_ms: this.startupInferenceMs,
+      hop_interval_choice: this.options.hopInterval === 'auto' ? 'auto' : 'given',
+      latency_kind: this.options.source.kind === 'device' ? 'exact' : 'estimate',
     };
+  }
+
+  /**
+   * Input-to-output delay in device frames, now.
+   * Device input (exact, by counting frames): a frame captured as device input n is played as
+   * device output n + latency, where latency = separator delay D + the P prefill blocks queued
+   * before the stream started + every output frame the engine had to fill with silence
+   * (including the first period, before the DSP had any block) + every period the device played
+   * silence − output blocks dropped to pull latency back − input frames lost on a full ring −
+   * output frames the DSP could not queue. No averaging: each term is a counted event.
+   * File/demo source (estimate): D + mean output-ring level at queue time + the P queued blocks.
+   */
+  latencyFrames(): number {
+    const s = this.stats;
+    const dev = this.audio.stats();
+    const B = dev.bufferFrames || this.options.bufferFrames;
+    const P = this.options.prefillBlocks ?? 3;
+    const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
+    if (this.options.source.kind === 'device') {
+      return D + P * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
+    }
+    return D + s[LiveStat.OUTPUT_QUEUE_MEAN] + P * B;
+  }
+
+  /** Counters of the audio device (frames in/out, underflows, silent periods…). */
+  deviceStats(): DeviceStats {
+    return this.audio.stats();
+  }
+
+  /** Raw DSP stats (LiveStat indices), read-only view for tests and tools. */
+  get statsView(): Float64Array {
+    return this.stats;
+  }
+
+  /** Transport of a file/demo source; `available: false` for a device input. */
+  transport(): TransportState {
+    const s = this.stats;
+    const rate = this.options.sampleRate;
+    if (this.options.source.kind !== 'buffer') {
+      return { available: false, playing: true, positionS: 0, durationS: 0, loop: { on: false, startS: 0, endS: 0 } };
+    }
+    return {
+      available: true,
+      playing: s[LiveStat.PLAYING] === 1,
+      positionS: s[LiveStat.POSITION] / rate,
+      durationS: s[LiveStat.DURATION_FRAMES] / rate,
+      loop: { on: s[LiveStat.LOOP_ON] === 1, startS: s[LiveStat.LOOP_START_FRAMES] / rate, endS: s[LiveStat.LOOP_END_FRAMES] / rate },
+    };
+  }
+
+  /** Play (true) or pause (false) a file/demo source; pausing fades to silence in the ramp time. */
+  play(on: boolean): void {
+    this.sendTransport(TransportCommand.PLAY, on ? 1 : 0);
+  }
+
+  /** Jump to `seconds` (clamped to the file), with a fade out and in. */
+  seek(seconds: number): void {
+    if (!Number.isFinite(seconds)) throw new StemstreamError('SS_ERR_BAD_OPTION', `seek position must be a number of seconds, got ${seconds}`);
+    this.sendTransport(TransportCommand.SEEK, Math.round(Math.max(0, seconds) * this.options.sampleRate));
+  }
+
+  /**
+   * Loop A–B on or off. Without start/end the current loop points are kept (the whole file at
+   * first). The loop must be longer than 0 and inside the file.
+   */
+  setLoop(on: boolean, startS?: number, endS?: number): void {
+    const t = this.transport();
+    const a = startS ?? t.loop.startS;
+    const b = endS ?? t.loop.endS;
+    if (on && !(Number.isFinite(a) && Number.isFinite(b) && a >= 0 && b > a && a < t.durationS)) {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `loop must satisfy 0 ≤ start < end and start < ${t.durationS.toFixed(3)} s, got ${a}–${b} s`);
+    }
+    const rate = this.options.sampleRate;
+    if (startS !== undefined || endS !== undefined) {
+      this.sendTransport(TransportCommand.LOOP_START, Math.round(a * rate));
+      this.sendTransport(TransportCommand.LOOP_END, Math.round(Math.min(b, t.durationS) * rate));
+    }
+    this.sendTransport(TransportCommand.LOOP_ON, on ? 1 : 0);
+  }
+
+  private sendTransport(id: number, value: number): void {
+    if (this.options.source.kind !== 'buffer') throw new StemstreamError('SS_ERR_BAD_OPTION', 'the input is a live device: there is no transport to control');
+    if (!this.transportParams.enqueue(id, value)) throw new StemstreamError('SS_ERR_INTERNAL', 'transport command queue is full (the DSP thread is not running)');
   }
 
   /** Restart the counters that the report reads (e.g. after warm-up). */

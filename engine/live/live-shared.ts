@@ -25,8 +25,19 @@ export const LiveStat = {
   /** File source: current playback position in frames. */
   POSITION: 16,
   READY: 17,
+  /** File source: length in frames (0 for a device source). */
+  DURATION_FRAMES: 18,
+  /** File source: 1 playing, 0 paused. */
+  PLAYING: 19,
+  LOOP_ON: 20,
+  LOOP_START_FRAMES: 21,
+  LOOP_END_FRAMES: 22,
+  /** Input frame index of the first non-zero input sample (−1 until one came): aligns test renders. */
+  FIRST_SIGNAL_FRAME: 23,
+  /** Input frames processed (device input popped, or source frames rendered). */
+  INPUT_FRAMES: 24,
 } as const;
-export const LIVE_STAT_COUNT = 18;
+export const LIVE_STAT_COUNT = 25;
 
 export type LiveSource =
   | { kind: 'device' }
@@ -47,8 +58,16 @@ export interface DspWorkerData {
   inputRing: SharedArrayBuffer | null;
   outputRing: SharedArrayBuffer;
   paramRing: SharedArrayBuffer;
+  /** Transport commands (TransportCommand ids) for buffer sources. */
+  transportRing: SharedArrayBuffer;
+  /** Optional tap: every output block is also pushed here (tests, analysis); frames that do not fit are dropped. */
+  captureRing: SharedArrayBuffer | null;
+  /** Fade length of transport pause/seek/loop, frames. */
+  transportRampFrames: number;
   meters: SharedArrayBuffer;
   stats: SharedArrayBuffer;
   /** Output-ring level (frames) the DSP keeps for buffer sources: the pacing target. */
   targetQueueFrames: number;
+  /** Display spectrum + instrument share the DSP publishes (layout in spectrum-tap.ts); absent: none. */
+  spectrum?: SharedArrayBuffer;
 }

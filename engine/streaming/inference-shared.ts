@@ -13,6 +13,8 @@ export interface InferenceWorkerData {
   buffer: SharedArrayBuffer;
   /** Float64: last inference ms, max ms, total ms, count. */
   timesBuffer: SharedArrayBuffer;
+  /** Timed runs after warm-up whose median is reported as `startupMs` (default 5). */
+  timingRuns?: number;
 }
 
 /** Bytes of the shared buffer: control words, then the windows, then the masks. */

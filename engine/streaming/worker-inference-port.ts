@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { StemstreamError } from '../errors.js';
+import { StemstreamError, type ErrorCode } from '../errors.js';
 import type { InferenceDevice } from '../model/index.js';
 import { startSiblingWorker } from '../realtime/index.js';
 import type { InferencePort } from './inference-port.js';
@@ -33,6 +33,8 @@ export class WorkerInferencePort implements InferencePort {
   private readonly per: number;
   private readonly slots: number;
   private readonly times: Float64Array;
+  /** Median inference ms of the timed runs right after warm-up (before any real request). */
+  readonly startupMs: number;
 
   private constructor(
     private readonly worker: Worker,
@@ -41,7 +43,9 @@ export class WorkerInferencePort implements InferencePort {
     slots: number,
     nbBins: number,
     chunkFrames: number,
+    startupMs: number,
   ) {
+    this.startupMs = startupMs;
     const layout = slotLayout(buffer, slots, nbBins, chunkFrames);
     this.control = layout.control;
     this.windows = layout.windows;
@@ -67,16 +71,24 @@ export class WorkerInferencePort implements InferencePort {
       timesBuffer,
     };
     const worker = startSiblingWorker(import.meta.url, 'inference-worker', { workerData });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(new StemstreamError('SS_ERR_INFERENCE', `inference worker failed to start: ${e.message}`, { cause: e }));
+    const startupMs = await new Promise<number>((resolve, reject) => {
+      const onError = (e: Error) => {
+        const code = (e as { code?: unknown }).code;
+        // the loader's StemstreamError arrives as a plain Error copy: keep its code and text
+        const known = typeof code === 'string' && code.startsWith('SS_ERR_') ? (code as ErrorCode) : 'SS_ERR_INFERENCE';
+        reject(new StemstreamError(known, known === 'SS_ERR_INFERENCE' ? `inference worker failed to start: ${e.message}` : e.message, { cause: e }));
+      };
+      const onExit = (exitCode: number) => reject(new StemstreamError('SS_ERR_INFERENCE', `inference worker exited (code ${exitCode}) before it was ready`));
       worker.once('error', onError);
-      worker.once('message', (m: { type: string }) => {
+      worker.once('exit', onExit);
+      worker.once('message', (m: { type: string; startupMs?: number }) => {
         worker.off('error', onError);
-        if (m.type === 'ready') resolve();
+        worker.off('exit', onExit);
+        if (m.type === 'ready') resolve(m.startupMs ?? 0);
         else reject(new StemstreamError('SS_ERR_INFERENCE', `inference worker: unexpected ${m.type}`));
       });
     });
-    return new WorkerInferencePort(worker, buffer, timesBuffer, slots, options.nbBins, options.chunkFrames);
+    return new WorkerInferencePort(worker, buffer, timesBuffer, slots, options.nbBins, options.chunkFrames, startupMs);
   }
 
   submit(seq: number, window: Float32Array): void {

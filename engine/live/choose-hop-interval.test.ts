@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chooseHopInterval } from './choose-hop-interval.js';
+
+const hopMs = (1000 * 384) / 22050; // 17.41 ms
+
+test('K covers the mean inference with 40 % to spare', () => {
+  assert.equal(chooseHopInterval(5, { hopMs, chunkFrames: 64 }), 1); // 5 ≤ 10.4
+  assert.equal(chooseHopInterval(10.4, { hopMs, chunkFrames: 64 }), 1);
+  assert.equal(chooseHopInterval(11, { hopMs, chunkFrames: 64 }), 2);
+  assert.equal(chooseHopInterval(23, { hopMs, chunkFrames: 64 }), 3); // 23 / 10.45 = 2.2
+  assert.equal(chooseHopInterval(40, { hopMs, chunkFrames: 64 }), 4);
+  for (const ms of [1, 7, 19, 33, 80, 150]) {
+    const k = chooseHopInterval(ms, { hopMs, chunkFrames: 64 });
+    assert.ok(ms <= 0.6 * k * hopMs + 1e-9, `${ms} ms → K=${k}`);
+    if (k > 1) assert.ok(ms > 0.6 * (k - 1) * hopMs, `${ms} ms → K=${k} is not the smallest`);
+  }
+});
+
+test('K is clamped to half the window; odd inputs give K=1', () => {
+  assert.equal(chooseHopInterval(5000, { hopMs, chunkFrames: 64 }), 32);
+  assert.equal(chooseHopInterval(Number.NaN, { hopMs, chunkFrames: 64 }), 1);
+  assert.equal(chooseHopInterval(0, { hopMs, chunkFrames: 64 }), 1);
+  assert.equal(chooseHopInterval(30, { hopMs, chunkFrames: 64, maxShare: 0.9 }), 2);
+});

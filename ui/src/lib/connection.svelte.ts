@@ -1,0 +1,168 @@
+/**
+ * The UI's one link to the engine: a WebSocket speaking engine/control/PROTOCOL.md. Holds the
+ * latest state (snapshot + deltas), status, presets, and the meter/spectrum frames; reconnects
+ * with backoff when the engine restarts.
+ */
+import { decodeFrame } from '../../../engine/control/binary-frames.js';
+import type { ControlAction, EngineState } from '../../../engine/control/control-target.js';
+import type { EngineStatus, OfflineJob, PresetInfo, ServerMessage } from '../../../engine/control/messages.js';
+
+export type { ControlAction, EngineState, EngineStatus, OfflineJob, PresetInfo };
+export type LinkState = 'connecting' | 'open' | 'closed';
+
+export interface DeviceEntry {
+  id: number;
+  name: string;
+  inputChannels: number;
+  outputChannels: number;
+  api: string;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/** Sets "a.b.c" inside obj (deltas are leaf paths). */
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let o = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof o[k] !== 'object' || o[k] === null) o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys[keys.length - 1]] = value;
+}
+
+export class Connection {
+  link = $state<LinkState>('connecting');
+  state = $state<EngineState | null>(null);
+  status = $state<EngineStatus | null>(null);
+  presets = $state<PresetInfo[]>([]);
+  models = $state<string[]>([]);
+  devices = $state<DeviceEntry[]>([]);
+  devicesError = $state<string | undefined>(undefined);
+  jobs = $state<OfflineJob[]>([]);
+  toasts = $state<Toast[]>([]);
+  /** Linear meters (12, layout of mixer-params.ts), refreshed at the frame rate. */
+  meters = $state<number[]>(new Array(12).fill(0));
+  positionS = $state(0);
+  /** Listeners for spectrum columns (the canvas draws them; not reactive state). */
+  private spectrumListeners = new Set<(mag: Float32Array, mask: Float32Array) => void>();
+  private ws: WebSocket | null = null;
+  private retryMs = 500;
+  private nextId = 1;
+  private toastId = 1;
+  readonly token: string | null;
+
+  constructor(private readonly url: string) {
+    this.token = new URL(location.href).searchParams.get('token');
+    this.open();
+  }
+
+  onSpectrum(fn: (mag: Float32Array, mask: Float32Array) => void): () => void {
+    this.spectrumListeners.add(fn);
+    return () => this.spectrumListeners.delete(fn);
+  }
+
+  /** Sends an action; errors come back as toasts. */
+  act(action: ControlAction): void {
+    this.send({ type: 'action', id: this.nextId++, action });
+  }
+
+  send(msg: Record<string, unknown> & { type: string }): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  request(type: string, extra: Record<string, unknown> = {}): void {
+    this.send({ type, id: this.nextId++, ...extra });
+  }
+
+  toast(kind: Toast['kind'], text: string): void {
+    const t = { id: this.toastId++, kind, text };
+    this.toasts = [...this.toasts.slice(-3), t];
+    setTimeout(() => (this.toasts = this.toasts.filter((x) => x.id !== t.id)), kind === 'error' ? 6000 : 3000);
+  }
+
+  private open(): void {
+    this.link = 'connecting';
+    const u = new URL(this.url, location.href);
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (this.token) u.searchParams.set('token', this.token);
+    const ws = new WebSocket(u);
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retryMs = 500;
+      ws.send(JSON.stringify({ type: 'hello', protocol: 1, client: 'stemstream-ui', ...(this.token ? { token: this.token } : {}) }));
+    };
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === 'string') this.onText(JSON.parse(ev.data) as ServerMessage);
+      else this.onBinary(ev.data as ArrayBuffer);
+    };
+    ws.onclose = () => {
+      this.link = 'closed';
+      this.ws = null;
+      // The engine restarts (or the machine sleeps): keep trying, a little slower each time.
+      setTimeout(() => this.open(), this.retryMs);
+      this.retryMs = Math.min(5000, this.retryMs * 1.6);
+    };
+  }
+
+  private onBinary(buf: ArrayBuffer): void {
+    const f = decodeFrame(buf);
+    if (!f) return;
+    if (f.kind === 'meters') {
+      this.meters = Array.from(f.meters);
+      this.positionS = f.positionS;
+    } else {
+      for (const l of this.spectrumListeners) l(f.magnitudeDb, f.mask);
+    }
+  }
+
+  private onText(m: ServerMessage): void {
+    switch (m.type) {
+      case 'snapshot':
+        this.link = 'open';
+        this.state = m.state;
+        this.status = m.status;
+        this.presets = m.presets;
+        this.models = m.models;
+        this.request('offline.list');
+        break;
+      case 'delta':
+        if (this.state) {
+          const s = $state.snapshot(this.state) as unknown as Record<string, unknown>;
+          for (const [k, v] of Object.entries(m.changes)) setPath(s, k, v);
+          this.state = s as unknown as EngineState;
+        }
+        break;
+      case 'status':
+        this.status = m.status;
+        break;
+      case 'presets':
+        this.presets = m.presets;
+        break;
+      case 'models':
+        this.models = m.models;
+        break;
+      case 'devices':
+        this.devices = m.devices;
+        this.devicesError = m.error;
+        break;
+      case 'offline':
+        this.jobs = m.jobs;
+        break;
+      case 'error':
+        this.toast('error', m.message);
+        break;
+      case 'hello':
+      case 'ack':
+      case 'pong':
+        break;
+    }
+  }
+}
+
+export const conn = new Connection('./ws');
