@@ -3,6 +3,7 @@ import { registerDataset } from './dataset.js';
 import { registerDevices } from './devices.js';
 import { registerEval } from './eval.js';
 import { registerLive } from './live.js';
+import { registerMidi } from './midi.js';
 import { registerModels } from './models.js';
 import { registerSeparate } from './separate.js';
 
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   registerSeparate(program);
   registerLive(program);
   registerDevices(program);
+  registerMidi(program);
   registerModels(program);
   registerEval(program);
   registerDataset(program);
