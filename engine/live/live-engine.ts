@@ -261,7 +261,8 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
   /**
    * Input-to-output delay in device frames, now.
    * Device input (exact, by counting frames): a frame captured as device input n is played as
-   * device output n + latency, where latency = separator delay D + the P prefill blocks queued
+   * device output n + latency, where latency = two device periods (capture, playback) +
+   * separator delay D + the P prefill blocks queued
    * before the stream started + every output frame the engine had to fill with silence
    * (including the first period, before the DSP had any block) + every period the device played
    * silence − output blocks dropped to pull latency back − input frames lost on a full ring −
@@ -275,7 +276,9 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const P = this.options.prefillBlocks ?? 3;
     const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
     if (this.options.source.kind === 'device') {
-      return D + P * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
+      // Plus the device's own I/O: a period to capture a block and a period to play it out.
+      const deviceIo = 2 * B;
+      return deviceIo + D + P * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
     }
     return D + s[LiveStat.OUTPUT_QUEUE_MEAN] + P * B;
   }

@@ -37,8 +37,8 @@ const PROBE_PREFILL = 6;
 const ENGINE_PREFILL = Number(process.env.STEMSTREAM_ENGINE_PREFILL ?? 6);
 const SECONDS = Number(process.env.STEMSTREAM_JACK_SECONDS ?? 6);
 const ZERO_SECONDS = 1.5;
-/** Two periods the JACK graph adds on the probe → engine → probe path beyond the probe's self-loop. */
-const JACK_GRAPH_EXTRA_FRAMES = 2 * B;
+/** The report now counts the device's capture and playback periods, so nothing is left over. */
+const JACK_GRAPH_EXTRA_FRAMES = 0;
 const TINY = repoPath('engine', 'model', 'fixtures', 'tiny');
 const K = 8;
 const L = 1;
