@@ -10,13 +10,22 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeAudio } from '../audio-file/index.js';
 import { mulberry32 } from '../dsp/index.js';
+import { installedModelNames } from '../model/index.js';
 import { repoPath } from '../paths.js';
+import { formatLiveBench, runLiveBench } from './live-bench.js';
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '30' },
     threads: { type: 'string', default: '2' },
     only: { type: 'string' },
+    // Live part: the shipped models (and any other dirs), headless, per latency setting.
+    'live-models': { type: 'string' },
+    'live-latencies': { type: 'string', default: '150,250' },
+    'live-seconds': { type: 'string', default: '60' },
+    'live-dataset': { type: 'string' },
+    'no-live': { type: 'boolean', default: false },
+    'no-offline': { type: 'boolean', default: false },
   },
 });
 
@@ -59,7 +68,7 @@ function pct(part: number, total: number): string {
   return `${((100 * part) / total).toFixed(1)}%`;
 }
 
-async function main(): Promise<void> {
+async function offline(): Promise<void> {
   ensureModels();
   const seconds = Number(values.seconds);
   const input = await makeInput(seconds);
@@ -79,4 +88,23 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+async function live(): Promise<void> {
+  const models = values['live-models'] ? values['live-models'].split(',') : installedModelNames().filter((m) => ['guitar', 'piano'].includes(m));
+  if (models.length === 0) {
+    process.stdout.write('\nlive: no shipped guitar/piano model installed; pass --live-models DIR,…\n');
+    return;
+  }
+  process.stdout.write(`\nlive separation, headless (demo clip → null output), ${values['live-seconds']} s per row\n`);
+  const rows = await runLiveBench({
+    models,
+    latenciesMs: String(values['live-latencies']).split(',').map(Number),
+    seconds: Number(values['live-seconds']),
+    lookahead: 1,
+    hopInterval: 'auto',
+    dataset: values['live-dataset'],
+  });
+  process.stdout.write(formatLiveBench(rows));
+}
+
+if (!values['no-offline']) await offline();
+if (!values['no-live']) await live();
