@@ -90,8 +90,12 @@ test('a client gets hello and a versioned snapshot, then meter frames at 20 Hz o
   assert.equal(snap.protocol, 1);
   assert.ok(Array.isArray(snap.presets) && (snap.presets as unknown[]).length >= 3);
   const f0 = c.frames;
-  await new Promise((r) => setTimeout(r, 500));
-  assert.ok(c.frames - f0 >= 10, `${c.frames - f0} frames in 0.5 s`);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, 1000));
+  // Nominal 30 Hz (meters; no spectrum from the fake engine): at least 20 a second even when
+  // timers run late on a busy machine.
+  const rate = ((c.frames - f0) * 1000) / (performance.now() - t0);
+  assert.ok(rate >= 20, `${rate.toFixed(1)} frames per second`);
   c.close();
 });
 

@@ -68,6 +68,7 @@ export class SpectrumTap {
   private writePos = 0;
   private sinceLast = 0;
   private readonly periodFrames: number;
+  private readonly binHz: number;
 
   constructor(
     buf: SharedArrayBuffer,
@@ -80,7 +81,7 @@ export class SpectrumTap {
     this.periodFrames = Math.round(sampleRate / rateHz);
     for (let i = 0; i < SPECTRUM_FFT; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / SPECTRUM_FFT);
     const nyquistBin = SPECTRUM_FFT / 2;
-    const binHz = sampleRate / SPECTRUM_FFT;
+    const binHz = (this.binHz = sampleRate / SPECTRUM_FFT);
     const hiHz = sampleRate / 2;
     this.edges = new Int32Array(bands + 1);
     for (let b = 0; b <= bands; b++) {
@@ -89,6 +90,13 @@ export class SpectrumTap {
       this.edges[b] = Math.min(nyquistBin, Math.max(b === 0 ? 1 : this.edges[b - 1] + 1, Math.round(hz / binHz)));
     }
     this.edges[bands] = nyquistBin + 1;
+  }
+
+  /** The band an FFT frequency (Hz) falls in, for labelling and tests. */
+  bandOf(hz: number): number {
+    const k = Math.round(hz / this.binHz);
+    for (let b = 0; b < this.bands; b++) if (k < this.edges[b + 1]) return b;
+    return this.bands - 1;
   }
 
   /** One output block: stereo planar instrument and rest, `n` frames each. */

@@ -5,6 +5,7 @@ import { registerEval } from './eval.js';
 import { registerLive } from './live.js';
 import { registerMidi } from './midi.js';
 import { registerModels } from './models.js';
+import { registerPresets } from './presets.js';
 import { registerSeparate } from './separate.js';
 
 /** Every subcommand, in the order `stemstream --help` lists them. */
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   registerLive(program);
   registerDevices(program);
   registerMidi(program);
+  registerPresets(program);
   registerModels(program);
   registerEval(program);
   registerDataset(program);

@@ -9,6 +9,7 @@ import { ControlServer, EngineController, OfflineJobs, PresetStore, type EngineS
 import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel } from '../../separator/index.js';
 import { repoPath } from '../../paths.js';
+import { MidiController, loadDefaultMidiConfig, parseMidiConfig, type DefaultMidiConfigName } from '../../midi/index.js';
 
 /** The bundled demo clip: a song rendered by our own generator from FluidR3 (MIT). */
 export const DEMO_CLIP = repoPath('engine', 'live', 'assets', 'demo-song.flac');
@@ -32,6 +33,10 @@ interface LiveArgs {
   report?: 'json';
   /** commander's --no-server gives server: false. */
   server?: boolean;
+  /** --no-midi gives false. */
+  midi?: boolean;
+  /** Shipped MIDI map used when the preset has none. */
+  midiMap?: DefaultMidiConfigName;
   host?: string;
   port?: number;
   token?: string;
@@ -153,7 +158,18 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
       log,
     });
     log(`stemstream: control surface at ${server.publicUrl()}`);
-    if (args.report === 'json' || !process.stderr.isTTY) process.stdout.write(`stemstream: listening on ${server.publicUrl()}\n`);
+    // Scripts without a terminal read the URL from stdout; --report json keeps stdout for the report alone.
+    if (args.report !== 'json' && !process.stderr.isTTY) process.stdout.write(`stemstream: listening on ${server.publicUrl()}\n`);
+  }
+  // MIDI: the preset's mappings, else the shipped foot-controller map. No MIDI system is a status line, not an error.
+  let midi: MidiController | null = null;
+  if (args.midi !== false) {
+    const mappings = preset?.midi.mappings ?? [];
+    const config = mappings.length > 0 ? parseMidiConfig({ mappings }, `preset ${preset?.name}`) : loadDefaultMidiConfig(args.midiMap ?? 'foot-4-switch');
+    midi = new MidiController({ target: controller, config });
+    midi.on('warning', (m) => log(`stemstream: midi: ${m}`));
+    const status = midi.start();
+    if (args.report !== 'json') log(`stemstream: midi: ${status.available ? `${status.inputs.filter((i) => i.state === 'open').length} input(s) open` : status.reason ?? 'not available'}`);
   }
   const p = engine.plan;
   if (args.report !== 'json') {
@@ -182,6 +198,7 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   await done;
   if (ticker) clearInterval(ticker);
   const report = (controller.live ?? engine).report();
+  midi?.close();
   await server?.close();
   await controller.stop();
   return report;
@@ -208,6 +225,8 @@ export function registerLive(program: Command): void {
     .option('--duration <s>', 'stop after S seconds (headless runs, tests)', num('--duration', 0.1, 1e7, false))
     .addOption(new Option('--report <format>', 'print a report when stopping').choices(['json']))
     .option('--no-server', 'do not serve the control surface (UI + WebSocket)')
+    .option('--no-midi', 'do not open MIDI controllers')
+    .addOption(new Option('--midi-map <name>', "MIDI map when the preset has none").choices(['foot-4-switch', 'sustain-pedal']).default('foot-4-switch'))
     .option('--host <address>', 'interface the control surface binds (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <n>', `control surface port (0: any free port)`, num('--port', 0, 65535), DEFAULT_PORT)
     .option('--token <secret>', 'shared secret the UI must present (?token=…); required with --host')
@@ -234,6 +253,8 @@ export function registerLive(program: Command): void {
         duration: opts.duration as number | undefined,
         report: opts.report as 'json' | undefined,
         server: opts.server as boolean,
+        midi: opts.midi as boolean,
+        midiMap: opts.midiMap as DefaultMidiConfigName,
         host: opts.host as string | undefined,
         port: opts.port as number | undefined,
         token: opts.token as string | undefined,
