@@ -1,3 +1,4 @@
+import type { MidiController } from '../midi/midi-controller.js';
 import type { ControlTarget } from './control-target.js';
 import type { EngineStatus } from './messages.js';
 import type { PresetStore } from './preset-store.js';
@@ -23,4 +24,9 @@ export interface ControlHost extends ControlTarget {
   telemetry(): Telemetry | null;
   models(): string[];
   readonly presets: PresetStore;
+  /**
+   * The MIDI controller driving this host, when there is one: the server then publishes its
+   * ports, mappings and monitor and accepts the `midi.*` messages. Absent: MIDI is off.
+   */
+  readonly midi?: MidiController | null;
 }

@@ -6,6 +6,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { StemstreamError, describeError, isStemstreamError } from '../errors.js';
 import { listAudioSystems } from '../audio-io/index.js';
 import { SPECTRUM_BANDS, SpectrumView } from '../live/spectrum-tap.js';
+import { formatMidiEvent, loadDefaultMidiConfig, type LearnRequest, type MidiAction, type MidiController, type MidiEvent } from '../midi/index.js';
 import { encodeMetersFrame, encodeSpectrumFrame } from './binary-frames.js';
 import type { ControlHost } from './control-host.js';
 import type { EngineState } from './control-target.js';
@@ -17,6 +18,8 @@ import {
   parseClientMessage,
   type ClientMessage,
   type ErrorReason,
+  type MidiMonitorEvent,
+  type MidiView,
   type OfflineJob,
   type ServerMessage,
 } from './messages.js';
@@ -47,6 +50,9 @@ export interface ControlServerOptions {
   listDevices?: () => { devices: { id: number; name: string; inputChannels: number; outputChannels: number; api: string }[]; error?: string };
   log?: (line: string) => void;
 }
+
+/** Messages acknowledged with `ack {id}` once done (the others have their own reply). */
+const ACKED: ReadonlySet<ClientMessage['type']> = new Set(['action', 'midi.cancelLearn', 'midi.setMappings', 'midi.deleteMapping', 'midi.loadDefault']);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -102,6 +108,14 @@ export class ControlServer {
   private readonly mask = new Float32Array(SPECTRUM_BANDS);
   private spectrumView: SpectrumView | null = null;
   private spectrumBuf: SharedArrayBuffer | null = null;
+  /** The MIDI view last broadcast (without lastEvent), to send `midi` only on change. */
+  private midiSent = '';
+  /** Who asked for the MIDI learn in progress (one at a time, engine-wide). */
+  private learnOwner: { client: Client; id: number | undefined; action: MidiAction } | null = null;
+  private lastMidiEvent: MidiMonitorEvent | null = null;
+  private midiEvents: MidiMonitorEvent[] = [];
+  private midiEventsTimer: NodeJS.Timeout | null = null;
+  private readonly midiOff: (() => void)[] = [];
 
   private constructor(private readonly o: ControlServerOptions) {
     this.bind = o.bind ?? '127.0.0.1';
@@ -124,6 +138,18 @@ export class ControlServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
     });
     this.unsubscribe = o.host.subscribe((s) => this.onState(s));
+    const midi = o.host.midi;
+    if (midi) {
+      const changed = () => this.midiChanged();
+      const onEvent = (port: string, e: MidiEvent) => this.onMidiEvent(port, e);
+      for (const name of ['learned', 'opened', 'lost', 'availability'] as const) midi.on(name, changed);
+      midi.on('event', onEvent);
+      this.midiOff.push(() => {
+        for (const name of ['learned', 'opened', 'lost', 'availability'] as const) midi.off(name, changed);
+        midi.off('event', onEvent);
+      });
+      this.midiSent = JSON.stringify(this.midiView());
+    }
   }
 
   /** Binds and starts the tickers; resolves once listening. */
@@ -162,6 +188,8 @@ export class ControlServer {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    if (this.midiEventsTimer) clearTimeout(this.midiEventsTimer);
+    for (const off of this.midiOff.splice(0)) off();
     this.unsubscribe();
     for (const c of this.clients) c.ws.terminate();
     this.wss.close();
@@ -293,7 +321,7 @@ export class ControlServer {
     const id = 'id' in msg ? msg.id : undefined;
     this.handle(client, msg).then(
       () => {
-        if (id !== undefined && msg.type === 'action') this.send(client, { type: 'ack', id });
+        if (id !== undefined && ACKED.has(msg.type)) this.send(client, { type: 'ack', id });
       },
       (e: unknown) => this.replyError(client, e, id),
     );
@@ -327,7 +355,8 @@ export class ControlServer {
         return this.send(client, { type: 'presets', ...(msg.id === undefined ? {} : { id: msg.id }), presets: h.presets.list() });
       case 'presets.save': {
         const s = h.state();
-        h.presets.save(presetFromState(msg.name, { mixer: s.mixer, model: s.model, latencyMs: s.latencyMs }, { description: msg.description }));
+        const mappings = h.midi?.config().mappings ?? [];
+        h.presets.save(presetFromState(msg.name, { mixer: s.mixer, model: s.model, latencyMs: s.latencyMs }, { description: msg.description, midi: { mappings } }));
         return this.presetsChanged(msg.id);
       }
       case 'presets.rename':
@@ -344,7 +373,113 @@ export class ControlServer {
       }
       case 'offline.list':
         return this.send(client, { type: 'offline', ...(msg.id === undefined ? {} : { id: msg.id }), jobs: this.o.offline?.list() ?? [] });
+      case 'midi.learn':
+        return this.learn(client, msg);
+      case 'midi.cancelLearn': {
+        this.requireMidi(msg.id).cancelLearn();
+        this.dropLearnOwner('MIDI learn cancelled');
+        return this.midiChanged();
+      }
+      case 'midi.setMappings':
+        return this.setMappings(msg.mappings, msg.id);
+      case 'midi.deleteMapping': {
+        const list = this.requireMidi(msg.id).config().mappings;
+        if (msg.index >= list.length) throw new ProtocolError('SS_ERR_BAD_MESSAGE', 'not-found', `there is no mapping ${msg.index} (${list.length} mapping(s))`, msg.id);
+        return this.setMappings(list.filter((_, i) => i !== msg.index), msg.id);
+      }
+      case 'midi.loadDefault':
+        this.requireMidi(msg.id);
+        return this.setMappings(loadDefaultMidiConfig(msg.name).mappings, msg.id);
     }
+  }
+
+  // --- MIDI ------------------------------------------------------------------------------------
+
+  private requireMidi(id: number | undefined): MidiController {
+    const midi = this.o.host.midi;
+    if (!midi) throw new ProtocolError('SS_ERR_DEVICE', 'not-found', 'MIDI is off on this engine (it was started with --no-midi)', id);
+    return midi;
+  }
+
+  /** Mappings already validated by the message schema; applied live, shown to every client. */
+  private setMappings(mappings: MidiView['mappings'], id: number | undefined): void {
+    const midi = this.requireMidi(id);
+    midi.setConfig({ ...midi.config(), mappings });
+    this.midiChanged();
+  }
+
+  /** Arms learn; resolves when the mapping is made (reply `midi.learned`), throws on timeout. */
+  private async learn(client: Client, msg: Extract<ClientMessage, { type: 'midi.learn' }>): Promise<void> {
+    const midi = this.requireMidi(msg.id);
+    this.dropLearnOwner('MIDI learn replaced by a newer request');
+    const owner = { client, id: msg.id, action: msg.action };
+    this.learnOwner = owner;
+    const request: LearnRequest = {
+      action: msg.action,
+      ...(msg.mode === undefined ? {} : { mode: msg.mode }),
+      ...(msg.takeover === undefined ? {} : { takeover: msg.takeover }),
+      ...(msg.feedback ? { feedback: true as const } : {}),
+      ...(msg.name === undefined ? {} : { name: msg.name }),
+    };
+    const learned = midi.learn(request, msg.timeoutMs ?? 30_000);
+    this.midiChanged();
+    try {
+      const mapping = await learned;
+      if (this.learnOwner === owner) this.send(client, { type: 'midi.learned', ...(msg.id === undefined ? {} : { id: msg.id }), mapping });
+    } catch (e) {
+      if (this.learnOwner === owner) throw new ProtocolError('SS_ERR_DEVICE', 'timeout', describeError(e), msg.id);
+    } finally {
+      if (this.learnOwner === owner) this.learnOwner = null;
+      this.midiChanged();
+    }
+  }
+
+  /** The learn request being replaced or cancelled gets its error reply now (its promise is dropped). */
+  private dropLearnOwner(why: string): void {
+    const prev = this.learnOwner;
+    this.learnOwner = null;
+    if (prev) this.replyError(prev.client, new ProtocolError('SS_ERR_DEVICE', 'refused', why, prev.id));
+  }
+
+  private midiView(): MidiView | undefined {
+    const midi = this.o.host.midi;
+    if (!midi) return undefined;
+    const st = midi.status();
+    return {
+      available: st.available,
+      reason: st.reason,
+      binding: st.binding,
+      inputs: st.inputs,
+      outputs: st.outputs,
+      mappings: [...midi.config().mappings],
+      learning: midi.mapper.learning ? (this.learnOwner?.action ?? null) : null,
+      lastEvent: null,
+    };
+  }
+
+  /** Broadcast the MIDI view when it differs from the last one sent (cheap: called often). */
+  private midiChanged(): void {
+    const view = this.midiView();
+    if (!view) return;
+    const text = JSON.stringify(view);
+    if (text === this.midiSent) return;
+    this.midiSent = text;
+    for (const c of this.clients) if (c.authed) this.send(c, { type: 'midi', midi: view });
+  }
+
+  /** Monitor: batch incoming messages, at most one `midi.events` per 50 ms, the latest 64 kept. */
+  private onMidiEvent(port: string, e: MidiEvent): void {
+    const ev: MidiMonitorEvent = { port, text: formatMidiEvent(e), atMs: Math.round(performance.now()) };
+    this.lastMidiEvent = ev;
+    this.midiEvents.push(ev);
+    if (this.midiEvents.length > 64) this.midiEvents.shift();
+    if (this.midiEventsTimer !== null) return;
+    this.midiEventsTimer = setTimeout(() => {
+      this.midiEventsTimer = null;
+      const events = this.midiEvents;
+      this.midiEvents = [];
+      for (const c of this.clients) if (c.authed) this.send(c, { type: 'midi.events', events });
+    }, 50);
   }
 
   /** Every client sees the new list; the requester also gets its id back. */
@@ -385,12 +520,15 @@ export class ControlServer {
       status: h.status(),
       presets: h.presets.list(),
       models: h.models(),
+      ...(h.midi ? { midi: { ...(this.midiView() as MidiView), lastEvent: this.lastMidiEvent } } : {}),
     });
   }
 
   private onState(next: EngineState): void {
     const changes = diffState(this.lastState, next);
     this.lastState = structuredClone(next);
+    // A preset load may have brought other mappings.
+    this.midiChanged();
     if (Object.keys(changes).length === 0) return;
     this.seq++;
     const text = encodeServerMessage({ type: 'delta', seq: this.seq, changes });
@@ -438,5 +576,7 @@ export class ControlServer {
     for (const c of this.clients) if (c.authed && c.ws.readyState === WebSocket.OPEN) c.ws.send(text);
     // Transport position/playing live in the state too; deltas carry them when they change.
     this.onState(this.o.host.state());
+    // Ports open and close without events in a few cases (a wildcard port renamed): poll too.
+    this.midiChanged();
   }
 }

@@ -1,4 +1,5 @@
 import { StemstreamError, describeError } from '../errors.js';
+import type { MidiController } from '../midi/midi-controller.js';
 import type { LiveReport } from '../live/index.js';
 import { MAX_GAIN_DB, MIN_GAIN_DB, defaultMixerState, type MixerState } from '../mixer/index.js';
 import { installedModelNames, readModelPackage, resolveModelDir } from '../model/index.js';
@@ -74,6 +75,11 @@ function defaultInstrumentOf(model: string): string {
  */
 export class EngineController implements ControlHost {
   readonly presets: PresetStore;
+  /**
+   * The MIDI controller targeting this engine (live.ts sets it): loading a preset that carries
+   * mappings applies them; saving one stores the mappings in force.
+   */
+  midi: MidiController | null = null;
   private engine: LiveEngineLike | null = null;
   private settings: EngineSettings;
   private mixer: MixerState;
@@ -263,6 +269,8 @@ export class EngineController implements ControlHost {
 
   private async loadPreset(p: Preset): Promise<void> {
     this.presetName = p.name;
+    // A preset without mappings keeps the ones in force (the shipped presets have none).
+    if (this.midi && p.midi.mappings.length > 0) this.midi.setConfig({ ...this.midi.config(), mappings: p.midi.mappings });
     this.setMixer(structuredClone(p.mixer));
     const next = { ...this.settings, ...(p.latencyMs === undefined ? {} : { latencyMs: p.latencyMs }) };
     let modelError: unknown = null;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { MAX_GAIN_DB, MIN_GAIN_DB, MIXER_STEMS } from '../mixer/index.js';
+import { MidiActionSchema, MidiMappingSchema } from '../midi/mapping-schema.js';
 
 /** Bumped on any incompatible change; sent in `hello` and every `snapshot`. */
 export const PROTOCOL_VERSION = 1;
@@ -27,6 +28,7 @@ export const ERROR_REASONS = [
   'not-found',
   'read-only',
   'refused',
+  'timeout',
   'internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
@@ -80,6 +82,22 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('models.list'), id }),
   z.strictObject({ type: z.literal('devices.list'), id }),
   z.strictObject({ type: z.literal('offline.list'), id }),
+  /** Arm MIDI learn: the next control moved binds to `action`; replied with `midi.learned` or an error. */
+  z.strictObject({
+    type: z.literal('midi.learn'),
+    id,
+    action: MidiActionSchema,
+    mode: z.enum(['toggle', 'momentary']).optional(),
+    takeover: z.enum(['soft', 'jump']).optional(),
+    feedback: z.boolean().optional(),
+    name: z.string().max(200).optional(),
+    timeoutMs: z.number().int().min(1000).max(120_000).optional(),
+  }),
+  z.strictObject({ type: z.literal('midi.cancelLearn'), id }),
+  z.strictObject({ type: z.literal('midi.setMappings'), id, mappings: z.array(MidiMappingSchema).max(512) }),
+  z.strictObject({ type: z.literal('midi.deleteMapping'), id, index: z.number().int().min(0).max(511) }),
+  /** Replace the mappings with a shipped map (engine/midi/defaults). */
+  z.strictObject({ type: z.literal('midi.loadDefault'), id, name: z.enum(['foot-4-switch', 'sustain-pedal']) }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -136,6 +154,35 @@ export const offlineJobSchema = z.strictObject({
 });
 export type OfflineJob = z.infer<typeof offlineJobSchema>;
 
+const midiPortState = z.strictObject({
+  direction: z.enum(['input', 'output']),
+  wanted: z.string(),
+  port: z.string().nullable(),
+  state: z.enum(['open', 'missing', 'lost']),
+});
+/** One message seen on a MIDI input (the monitor strip). */
+export const midiEventSchema = z.strictObject({
+  port: z.string(),
+  /** `ch 1  cc 80 = 127` (formatMidiEvent). */
+  text: z.string(),
+  /** Milliseconds since the server started (ordering and "how long ago"). */
+  atMs: z.number(),
+});
+export type MidiMonitorEvent = z.infer<typeof midiEventSchema>;
+/** The MIDI side as the UI shows it; `available: false` with `reason` where there is no MIDI system. */
+export const midiViewSchema = z.strictObject({
+  available: z.boolean(),
+  reason: z.string().nullable(),
+  binding: z.string().nullable(),
+  inputs: z.array(midiPortState),
+  outputs: z.array(midiPortState),
+  mappings: z.array(MidiMappingSchema),
+  /** The action learn mode waits to bind, or null. */
+  learning: MidiActionSchema.nullable(),
+  lastEvent: midiEventSchema.nullable(),
+});
+export type MidiView = z.infer<typeof midiViewSchema>;
+
 const deviceInfo = z.strictObject({ id: z.number(), name: z.string(), inputChannels: z.number(), outputChannels: z.number(), api: z.string() });
 
 /** Server → client (text frames; meters and spectra are binary, see binary-frames.ts). */
@@ -149,7 +196,15 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     status: engineStatusSchema,
     presets: z.array(presetInfoSchema),
     models: z.array(z.string()),
+    /** Absent when the engine runs without MIDI (--no-midi). */
+    midi: midiViewSchema.optional(),
   }),
+  /** The whole MIDI view, sent to every client whenever any of it changes (ports, mappings, learn). */
+  z.strictObject({ type: z.literal('midi'), midi: midiViewSchema }),
+  /** Incoming MIDI messages for the monitor, batched (at most about 20 batches a second). */
+  z.strictObject({ type: z.literal('midi.events'), events: z.array(midiEventSchema).max(64) }),
+  /** Reply to `midi.learn`: the new mapping, already active. */
+  z.strictObject({ type: z.literal('midi.learned'), id, mapping: MidiMappingSchema }),
   /** Leaf paths ("mixer.stems.rest.mute") that changed since seq − 1, with their new values. */
   z.strictObject({ type: z.literal('delta'), seq: z.number().int(), changes: z.record(z.string(), z.unknown()) }),
   z.strictObject({ type: z.literal('status'), status: engineStatusSchema }),

@@ -1,9 +1,10 @@
 /**
  * A preset: a mixer state (gains in dB, mute, solo, master, bypass), optionally a model and a
- * latency, and MIDI mappings (filled by the MIDI mapper; opaque here). Stored as JSON, one file
+ * latency, and MIDI mappings (validated with engine/midi's MidiMappingSchema). Stored as JSON, one file
  * per preset, `<name>.json`.
  */
 import { z } from 'zod';
+import { MidiMappingSchema, type MidiMappingInput } from '../midi/mapping-schema.js';
 import { MAX_GAIN_DB, MIN_GAIN_DB, type MixerState } from '../mixer/index.js';
 import { presetNameSchema } from './messages.js';
 
@@ -27,8 +28,8 @@ export const presetSchema = z.strictObject({
   model: z.string().min(1).max(256).optional(),
   /** Separator delay in ms; absent: keep the running latency. */
   latencyMs: z.number().finite().min(1).max(5000).optional(),
-  /** MIDI mappings as engine/midi defines them; validated there. */
-  midi: z.strictObject({ mappings: z.array(z.unknown()).max(512) }).default({ mappings: [] }),
+  /** MIDI mappings (engine/midi/mapping-schema.ts); a preset with none keeps the mappings in force. */
+  midi: z.strictObject({ mappings: z.array(MidiMappingSchema).max(512) }).default({ mappings: [] }),
 });
 export type Preset = z.infer<typeof presetSchema>;
 
@@ -36,7 +37,7 @@ export type Preset = z.infer<typeof presetSchema>;
 export function presetFromState(
   name: string,
   state: { mixer: MixerState; model?: string; latencyMs?: number },
-  extra: { description?: string; midi?: { mappings: unknown[] } } = {},
+  extra: { description?: string; midi?: { mappings: readonly MidiMappingInput[] } } = {},
 ): Preset {
   return presetSchema.parse({
     format: PRESET_FORMAT,
@@ -46,6 +47,6 @@ export function presetFromState(
     mixer: structuredClone(state.mixer),
     ...(state.model === undefined ? {} : { model: state.model }),
     ...(state.latencyMs === undefined ? {} : { latencyMs: state.latencyMs }),
-    midi: extra.midi ?? { mappings: [] },
+    midi: { mappings: [...(extra.midi?.mappings ?? [])] },
   });
 }

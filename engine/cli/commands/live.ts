@@ -9,7 +9,7 @@ import { ControlServer, EngineController, OfflineJobs, PresetStore, type EngineS
 import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel } from '../../separator/index.js';
 import { repoPath } from '../../paths.js';
-import { MidiController, loadDefaultMidiConfig, parseMidiConfig, type DefaultMidiConfigName } from '../../midi/index.js';
+import { MidiController, loadDefaultMidiConfig, parseMidiConfig, type DefaultMidiConfigName, type MidiBinding } from '../../midi/index.js';
 
 /** The bundled demo clip: a song rendered by our own generator from FluidR3 (MIT). */
 export const DEMO_CLIP = repoPath('engine', 'live', 'assets', 'demo-song.flac');
@@ -37,6 +37,8 @@ interface LiveArgs {
   midi?: boolean;
   /** Shipped MIDI map used when the preset has none. */
   midiMap?: DefaultMidiConfigName;
+  /** MIDI system to use instead of the default binding (tests inject a FakeMidiSystem). */
+  midiBinding?: MidiBinding | null;
   host?: string;
   port?: number;
   token?: string;
@@ -138,6 +140,19 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   );
   if (preset) await controller.apply({ type: 'preset.load', name: preset.name }).catch((e: unknown) => log(`stemstream: warning: ${(e as Error).message}`));
   const engine = controller.live as LiveEngine;
+  // MIDI: the preset's mappings, else the shipped foot-controller map. No MIDI system is a status line, not an error.
+  // Started before the server, so the UI's MIDI page sees it from the first snapshot.
+  let midi: MidiController | null = null;
+  if (args.midi !== false) {
+    const mappings = preset?.midi.mappings ?? [];
+    const config = mappings.length > 0 ? parseMidiConfig({ mappings }, `preset ${preset?.name}`) : loadDefaultMidiConfig(args.midiMap ?? 'foot-4-switch');
+    midi = new MidiController({ target: controller, config, ...(args.midiBinding === undefined ? {} : { binding: args.midiBinding }) });
+    midi.on('warning', (m) => log(`stemstream: midi: ${m}`));
+    // Mappings changed in the UI are saved with presets, and preset loads apply theirs.
+    controller.midi = midi;
+    const status = midi.start();
+    if (args.report !== 'json') log(`stemstream: midi: ${status.available ? `${status.inputs.filter((i) => i.state === 'open').length} input(s) open` : status.reason ?? 'not available'}`);
+  }
   let server: ControlServer | null = null;
   if (args.server !== false) {
     const files = args.files ?? join(tmpdir(), 'stemstream-offline');
@@ -161,16 +176,6 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
     // Scripts without a terminal read the URL from stdout; --report json keeps stdout for the report alone.
     if (args.report !== 'json' && !process.stderr.isTTY) process.stdout.write(`stemstream: listening on ${server.publicUrl()}\n`);
   }
-  // MIDI: the preset's mappings, else the shipped foot-controller map. No MIDI system is a status line, not an error.
-  let midi: MidiController | null = null;
-  if (args.midi !== false) {
-    const mappings = preset?.midi.mappings ?? [];
-    const config = mappings.length > 0 ? parseMidiConfig({ mappings }, `preset ${preset?.name}`) : loadDefaultMidiConfig(args.midiMap ?? 'foot-4-switch');
-    midi = new MidiController({ target: controller, config });
-    midi.on('warning', (m) => log(`stemstream: midi: ${m}`));
-    const status = midi.start();
-    if (args.report !== 'json') log(`stemstream: midi: ${status.available ? `${status.inputs.filter((i) => i.state === 'open').length} input(s) open` : status.reason ?? 'not available'}`);
-  }
   const p = engine.plan;
   if (args.report !== 'json') {
     log(
@@ -178,11 +183,18 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
         `(structural ${p.structuralMs.toFixed(1)} ms, window floor ${p.windowFloorMs.toFixed(1)} ms, inference budget ${p.inferenceBudgetMs.toFixed(1)} ms). Ctrl-C to stop.`,
     );
   }
+  // Whichever comes first (Ctrl-C, SIGTERM, --duration) stops; the others are removed so nothing
+  // keeps the process alive afterwards.
+  let timer: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    if (args.duration !== undefined) setTimeout(stop, args.duration * 1000);
+    if (args.duration !== undefined) timer = setTimeout(stop, args.duration * 1000);
+  }).finally(() => {
+    clearTimeout(timer);
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
   });
   const ticker =
     args.report !== 'json' && process.stderr.isTTY
@@ -198,8 +210,9 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   await done;
   if (ticker) clearInterval(ticker);
   const report = (controller.live ?? engine).report();
-  midi?.close();
   await server?.close();
+  controller.midi = null;
+  midi?.close();
   await controller.stop();
   return report;
 }

@@ -5,9 +5,18 @@
  */
 import { decodeFrame } from '../../../engine/control/binary-frames.js';
 import type { ControlAction, EngineState } from '../../../engine/control/control-target.js';
-import type { EngineStatus, OfflineJob, PresetInfo, ServerMessage } from '../../../engine/control/messages.js';
+import type { EngineStatus, MidiMonitorEvent, MidiView, OfflineJob, PresetInfo, ServerMessage } from '../../../engine/control/messages.js';
 
-export type { ControlAction, EngineState, EngineStatus, OfflineJob, PresetInfo };
+export type { ControlAction, EngineState, EngineStatus, MidiMonitorEvent, MidiView, OfflineJob, PresetInfo };
+export type MidiMapping = MidiView['mappings'][number];
+export type MidiLearnAction = NonNullable<MidiView['learning']>;
+
+/** Where the MIDI page's learn flow stands. */
+export type LearnState =
+  | { phase: 'idle' }
+  | { phase: 'waiting'; id: number; action: MidiLearnAction }
+  | { phase: 'learned'; mapping: MidiMapping }
+  | { phase: 'failed'; message: string };
 export type LinkState = 'connecting' | 'open' | 'closed';
 
 export interface DeviceEntry {
@@ -44,6 +53,11 @@ export class Connection {
   devices = $state<DeviceEntry[]>([]);
   devicesError = $state<string | undefined>(undefined);
   jobs = $state<OfflineJob[]>([]);
+  /** The engine's MIDI side; null when it runs without MIDI (or before the snapshot). */
+  midi = $state<MidiView | null>(null);
+  /** Recent incoming MIDI messages, newest first (the monitor strip). */
+  midiEvents = $state<MidiMonitorEvent[]>([]);
+  learn = $state<LearnState>({ phase: 'idle' });
   toasts = $state<Toast[]>([]);
   /** Linear meters (12, layout of mixer-params.ts), refreshed at the frame rate. */
   meters = $state<number[]>(new Array(12).fill(0));
@@ -75,8 +89,21 @@ export class Connection {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
-  request(type: string, extra: Record<string, unknown> = {}): void {
-    this.send({ type, id: this.nextId++, ...extra });
+  request(type: string, extra: Record<string, unknown> = {}): number {
+    const id = this.nextId++;
+    this.send({ type, id, ...extra });
+    return id;
+  }
+
+  /** MIDI learn: the next control moved on a controller binds to `action`. */
+  startLearn(action: MidiLearnAction, options: { mode?: 'toggle' | 'momentary'; feedback?: boolean } = {}): void {
+    const id = this.request('midi.learn', { action, ...options });
+    this.learn = { phase: 'waiting', id, action };
+  }
+
+  cancelLearn(): void {
+    this.learn = { phase: 'idle' };
+    this.request('midi.cancelLearn');
   }
 
   toast(kind: Toast['kind'], text: string): void {
@@ -129,6 +156,8 @@ export class Connection {
         this.status = m.status;
         this.presets = m.presets;
         this.models = m.models;
+        this.midi = m.midi ?? null;
+        if (m.midi?.lastEvent && this.midiEvents.length === 0) this.midiEvents = [m.midi.lastEvent];
         this.request('offline.list');
         break;
       case 'delta':
@@ -154,8 +183,19 @@ export class Connection {
       case 'offline':
         this.jobs = m.jobs;
         break;
+      case 'midi':
+        this.midi = m.midi;
+        break;
+      case 'midi.events':
+        this.midiEvents = [...m.events.slice().reverse(), ...this.midiEvents].slice(0, 40);
+        break;
+      case 'midi.learned':
+        if (this.learn.phase === 'waiting' && this.learn.id === m.id) this.learn = { phase: 'learned', mapping: m.mapping };
+        break;
       case 'error':
-        this.toast('error', m.message);
+        // A learn that timed out or was replaced is shown on the MIDI page, not as a toast.
+        if (this.learn.phase === 'waiting' && this.learn.id === m.id) this.learn = { phase: 'failed', message: m.message };
+        else this.toast('error', m.message);
         break;
       case 'hello':
       case 'ack':
