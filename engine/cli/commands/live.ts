@@ -186,15 +186,16 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   // Whichever comes first (Ctrl-C, SIGTERM, --duration) stops; the others are removed so nothing
   // keeps the process alive afterwards.
   let timer: NodeJS.Timeout | undefined;
+  let stop = (): void => undefined;
   const done = new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     if (args.duration !== undefined) timer = setTimeout(stop, args.duration * 1000);
   }).finally(() => {
     clearTimeout(timer);
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   });
   const ticker =
     args.report !== 'json' && process.stderr.isTTY
