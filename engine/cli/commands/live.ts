@@ -10,6 +10,7 @@ import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel } from '../../separator/index.js';
 import { repoPath } from '../../paths.js';
 import { MidiController, loadDefaultMidiConfig, parseMidiConfig, type DefaultMidiConfigName, type MidiBinding } from '../../midi/index.js';
+import { intOption, numberOption } from '../options.js';
 
 /** The bundled demo clip: a song rendered by our own generator from FluidR3 (MIT). */
 export const DEMO_CLIP = repoPath('engine', 'live', 'assets', 'demo-song.flac');
@@ -62,16 +63,6 @@ async function separateToDir(input: string, outDir: string, model: string, devic
   } finally {
     await loaded.dispose();
   }
-}
-
-function num(name: string, min: number, max: number, integer = true) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be ${integer ? 'an integer' : 'a number'} in ${min}..${max}, got "${value}"`);
-    }
-    return n;
-  };
 }
 
 /** Whether any audio system here offers a device with inputs (or outputs). */
@@ -225,28 +216,28 @@ export function registerLive(program: Command): void {
     .option('-i, --input <device|demo|file>', 'input: the audio interface, the bundled demo clip, or an audio file (looped)', 'auto')
     .option('-o, --output <device|null>', 'output: the audio interface, or null (headless)', 'auto')
     .addOption(new Option('--api <api>', 'audio API (see `stemstream devices`)').choices(['default', 'jack', 'alsa', 'pulse', 'coreaudio', 'wasapi', 'asio', 'ds', 'null']))
-    .option('--input-device <id>', 'input device id (see `stemstream devices`)', num('--input-device', 0, 1e6))
-    .option('--output-device <id>', 'output device id', num('--output-device', 0, 1e6))
+    .option('--input-device <id>', 'input device id (see `stemstream devices`)', intOption('--input-device', 0, 1e6))
+    .option('--output-device <id>', 'output device id', intOption('--output-device', 0, 1e6))
     .addOption(new Option('-r, --rate <hz>', 'sample rate').choices(['44100', '48000', '96000']).default('48000'))
-    .option('-b, --buffer <frames>', 'device buffer (and processing block) in frames, 64–1024', num('--buffer', 64, 1024), 256)
+    .option('-b, --buffer <frames>', 'device buffer (and processing block) in frames, 64–1024', intOption('--buffer', 64, 1024), 256)
     .addOption(new Option('--output-channels <n>', '2: the mix; 4: instrument L/R + rest L/R for a DAW').choices(['2', '4']).default('2'))
     .option('-m, --model <name|dir>', 'model name or package folder', 'guitar')
     .addOption(new Option('-d, --device <device>', 'inference device').choices(['cpu', 'cuda']).default('cpu'))
-    .option('-j, --threads <n>', 'inference threads (default: cores − 1)', num('--threads', 1, 256))
-    .option('-l, --latency <ms>', 'input-to-output delay of the separator in ms (must exceed the window, lookahead and inference time)', num('--latency', 1, 5000, false), 150)
-    .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', num('--hop-interval', 1, 32))
-    .option('--lookahead <L>', 'frames of lookahead in the model window', num('--lookahead', 0, 62), 1)
-    .option('--duration <s>', 'stop after S seconds (headless runs, tests)', num('--duration', 0.1, 1e7, false))
+    .option('-j, --threads <n>', 'inference threads (default: cores − 1)', intOption('--threads', 1, 256))
+    .option('-l, --latency <ms>', 'input-to-output delay of the separator in ms (must exceed the window, lookahead and inference time)', numberOption('--latency', 1, 5000), 150)
+    .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', intOption('--hop-interval', 1, 32))
+    .option('--lookahead <L>', 'frames of lookahead in the model window', intOption('--lookahead', 0, 62), 1)
+    .option('--duration <s>', 'stop after S seconds (headless runs, tests)', numberOption('--duration', 0.1, 1e7))
     .addOption(new Option('--report <format>', 'print a report when stopping').choices(['json']))
     .option('--no-server', 'do not serve the control surface (UI + WebSocket)')
     .option('--no-midi', 'do not open MIDI controllers')
     .addOption(new Option('--midi-map <name>', "MIDI map when the preset has none").choices(['foot-4-switch', 'sustain-pedal']).default('foot-4-switch'))
     .option('--host <address>', 'interface the control surface binds (anything but loopback needs --token)', '127.0.0.1')
-    .option('--port <n>', `control surface port (0: any free port)`, num('--port', 0, 65535), DEFAULT_PORT)
+    .option('--port <n>', `control surface port (0: any free port)`, intOption('--port', 0, 65535), DEFAULT_PORT)
     .option('--token <secret>', 'shared secret the UI must present (?token=…); required with --host')
     .option('--preset <name>', 'load a preset at start (see `stemstream presets list`)')
     .option('--files <dir>', 'the only folder the offline page may write (uploads and stems)')
-    .option('--max-upload-mb <n>', 'largest offline upload in MiB', num('--max-upload-mb', 1, 4096), 200)
+    .option('--max-upload-mb <n>', 'largest offline upload in MiB', intOption('--max-upload-mb', 1, 4096), 200)
     .option('--allow-origin <origin...>', 'extra browser origins allowed to connect (e.g. a Vite dev server)')
     .action(async (opts: Record<string, unknown>) => {
       const report = await runLive({
