@@ -71,6 +71,8 @@ export class JackServer {
    * no jackd runs at all, the shared registry and segments too (nobody can be using them).
    */
   private clearStale(): void {
+    // A server of our name left by an interrupted run would make this start fail: it is ours to end.
+    spawnSync('pkill', ['-KILL', '-f', `^jackd -n ${this.name} `]);
     if (!existsSync('/dev/shm')) return;
     const noJackd = spawnSync('pgrep', ['-x', 'jackd']).status === 1;
     for (const f of readdirSync('/dev/shm')) {
