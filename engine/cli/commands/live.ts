@@ -53,7 +53,7 @@ interface LiveArgs {
 export const DEFAULT_PORT = 8765;
 
 /** The offline page's separation: `<outDir>/instrument.wav` and `rest.wav` with the running model. */
-async function separateToDir(input: string, outDir: string, model: string, device: InferenceDevice, progress: (f: number) => void): Promise<void> {
+export async function separateToDir(input: string, outDir: string, model: string, device: InferenceDevice, progress: (f: number) => void): Promise<void> {
   const loaded = await loadModel(model, { device, threads: 1 });
   try {
     await separateFile(input, { instrument: join(outDir, 'instrument.wav'), rest: join(outDir, 'rest.wav') }, separatorModel(loaded), {
