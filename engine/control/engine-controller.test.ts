@@ -71,7 +71,10 @@ test('presets load the mixer; step cycles; missing models are reported after the
   await c.apply({ type: 'preset.load', name: 'play-along' });
   assert.equal(started.at(-1)?.mixerCalls.at(-1)?.stems.instrument.gainDb, -6);
   assert.equal(c.state().preset, 'play-along');
-  await assert.rejects(c.apply({ type: 'preset.load', name: 'guitar-practice' }), (e: unknown) => e instanceof StemstreamError && e.code === 'SS_ERR_UNKNOWN_MODEL');
+  // A preset naming a model that is not installed: its mixer still applies, then the error.
+  const practice = c.presets.load('guitar-practice');
+  c.presets.save({ ...practice, name: 'needs-missing-model', model: 'no-such-model' });
+  await assert.rejects(c.apply({ type: 'preset.load', name: 'needs-missing-model' }), (e: unknown) => e instanceof StemstreamError && e.code === 'SS_ERR_UNKNOWN_MODEL');
   assert.equal(c.state().mixer.stems.instrument.mute, true, 'mixer part applied');
   const names = c.presets.list().map((p) => p.name);
   await c.apply({ type: 'preset.load', name: 'full-mix' });
