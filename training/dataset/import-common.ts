@@ -3,9 +3,10 @@
  * write `tracks_<rate>hz/<track>/{instrument,rest}_<track>.wav`. One track's failure is reported
  * (with its code) and the import goes on with the next, as demucs does with bad inputs.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StemstreamError, isStemstreamError, type ErrorCode } from '../../engine/errors.js';
+import { parse as parseYaml } from 'yaml';
 import { readAudioFile, writeWavFile } from './audio-io.js';
 import type { LabelledStem } from './grouping.js';
 import { checkStems, silence, sumStems, type NamedAudio } from './stem-sum.js';
@@ -50,4 +51,17 @@ export async function writeGroupedTrack(track: string, target: LabelledStem[], r
   mkdirSync(paths.dir, { recursive: true });
   writeWavFile(paths.instrument, sumStems(t), 32);
   writeWavFile(paths.rest, r.length > 0 ? sumStems(r) : silence(sampleRate, length), 32);
+}
+
+/** The `stems:` mapping of a track's YAML metadata (MedleyDB and Slakh share this shape). */
+export function readStemsMetadata<T>(metaPath: string): Record<string, T> {
+  if (!existsSync(metaPath)) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath} is missing`);
+  let meta: { stems?: Record<string, T> };
+  try {
+    meta = parseYaml(readFileSync(metaPath, 'utf8')) as typeof meta;
+  } catch (e) {
+    throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: invalid YAML (${(e as Error).message})`, { cause: e });
+  }
+  if (!meta || typeof meta.stems !== 'object' || meta.stems === null) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: no 'stems' mapping`);
+  return meta.stems;
 }

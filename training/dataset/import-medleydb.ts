@@ -3,12 +3,11 @@
  * `stems: {S01: {instrument: 'electric bass', filename: '<Track>_STEM_01.wav'}, …}`, the files
  * live in `<root>/<Track>/<Track>_STEMS/`. Stems are grouped by their instrument label.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { StemstreamError } from '../../engine/errors.js';
 import { groupStems, instrumentGroups, loadMapping, type LabelledStem } from './grouping.js';
-import { failure, writeGroupedTrack, type ImportOptions, type ImportResult } from './import-common.js';
+import { failure, readStemsMetadata, writeGroupedTrack, type ImportOptions, type ImportResult } from './import-common.js';
 
 interface MedleyStem {
   instrument?: string | string[];
@@ -18,16 +17,9 @@ interface MedleyStem {
 /** The labelled stems of one MedleyDB track directory. */
 export function readMedleyDbTrack(trackDir: string, track: string): LabelledStem[] {
   const metaPath = join(trackDir, `${track}_METADATA.yaml`);
-  if (!existsSync(metaPath)) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath} is missing`);
-  let meta: { stems?: Record<string, MedleyStem> };
-  try {
-    meta = parseYaml(readFileSync(metaPath, 'utf8')) as typeof meta;
-  } catch (e) {
-    throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: invalid YAML (${(e as Error).message})`, { cause: e });
-  }
-  if (!meta || typeof meta.stems !== 'object' || meta.stems === null) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: no 'stems' mapping`);
+  const stems = readStemsMetadata<MedleyStem>(metaPath);
   const stemsDir = join(trackDir, `${track}_STEMS`);
-  return Object.entries(meta.stems).map(([id, s]) => {
+  return Object.entries(stems).map(([id, s]) => {
     const label = Array.isArray(s.instrument) ? s.instrument[0] : s.instrument;
     if (typeof label !== 'string' || typeof s.filename !== 'string') throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: stem ${id} needs 'instrument' and 'filename'`);
     return { label, path: join(stemsDir, s.filename) };

@@ -4,12 +4,11 @@
  * the audio is `<root>/<Track>/stems/S00.flac`. Unrendered stems are skipped; guitars with GM
  * programs 29–31 (overdrive, distortion, harmonics) count as `distorted_guitar`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { StemstreamError } from '../../engine/errors.js';
 import { groupStems, instrumentGroups, loadMapping, type LabelledStem } from './grouping.js';
-import { failure, writeGroupedTrack, type ImportOptions, type ImportResult } from './import-common.js';
+import { failure, readStemsMetadata, writeGroupedTrack, type ImportOptions, type ImportResult } from './import-common.js';
 
 interface SlakhStem {
   inst_class?: string;
@@ -29,16 +28,9 @@ export function slakhLabel(s: SlakhStem): string {
 /** The labelled, rendered stems of one Slakh track directory. */
 export function readSlakhTrack(trackDir: string): LabelledStem[] {
   const metaPath = join(trackDir, 'metadata.yaml');
-  if (!existsSync(metaPath)) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath} is missing`);
-  let meta: { stems?: Record<string, SlakhStem> };
-  try {
-    meta = parseYaml(readFileSync(metaPath, 'utf8')) as typeof meta;
-  } catch (e) {
-    throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: invalid YAML (${(e as Error).message})`, { cause: e });
-  }
-  if (!meta || typeof meta.stems !== 'object' || meta.stems === null) throw new StemstreamError('SS_ERR_BAD_DATASET', `${metaPath}: no 'stems' mapping`);
+  const stems = readStemsMetadata<SlakhStem>(metaPath);
   const out: LabelledStem[] = [];
-  for (const [id, s] of Object.entries(meta.stems)) {
+  for (const [id, s] of Object.entries(stems)) {
     if (s.audio_rendered === false) continue;
     const flac = join(trackDir, 'stems', `${id}.flac`);
     const wav = join(trackDir, 'stems', `${id}.wav`);
