@@ -116,8 +116,10 @@ test(`JACK loopback: ${SECONDS} s of stereo noise come back with no dropped or r
   // let the whole signal play, plus a margin for the round trip
   const deadline = Date.now() + (SECONDS + 5) * 1000;
   while (device.stats().framesOut < (prefill * PERIOD + total + 8 * PERIOD) && Date.now() < deadline) await sleep(100);
-  const stats = device.stats();
+  // Counters are final only once the stream has stopped: read them after close, or a last
+  // period can land in the ring after the snapshot.
   await device.close();
+  const stats = device.stats();
 
   const n = input.availableReadFrames();
   const inL = new Float32Array(n);
