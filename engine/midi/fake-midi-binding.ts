@@ -62,22 +62,20 @@ export class FakeMidiSystem implements MidiBinding {
   }
 }
 
-class FakeInput implements MidiInputHandle {
+/** Port listing and opening, the same for inputs and outputs; `ports` names the side's list. */
+abstract class FakePort {
   openName: string | null = null;
-  destroyed = false;
-  constructor(
-    private readonly sys: FakeMidiSystem,
-    private readonly onMessage: MidiMessageCallback,
-  ) {}
+  protected abstract ports(): string[];
+  protected abstract readonly direction: 'input' | 'output';
   getPortCount(): number {
-    return this.sys.inputPorts.length;
+    return this.ports().length;
   }
   getPortName(i: number): string {
-    return this.sys.inputPorts[i] ?? '';
+    return this.ports()[i] ?? '';
   }
   openPort(i: number): void {
-    const name = this.sys.inputPorts[i];
-    if (name === undefined) throw new Error(`no input port ${i}`);
+    const name = this.ports()[i];
+    if (name === undefined) throw new Error(`no ${this.direction} port ${i}`);
     this.openName = name;
   }
   openVirtualPort(name: string): void {
@@ -88,6 +86,20 @@ class FakeInput implements MidiInputHandle {
   }
   isPortOpen(): boolean {
     return this.openName !== null;
+  }
+}
+
+class FakeInput extends FakePort implements MidiInputHandle {
+  destroyed = false;
+  protected readonly direction = 'input';
+  constructor(
+    private readonly sys: FakeMidiSystem,
+    private readonly onMessage: MidiMessageCallback,
+  ) {
+    super();
+  }
+  protected ports(): string[] {
+    return this.sys.inputPorts;
   }
   ignoreTypes(): void {}
   destroy(): void {
@@ -100,28 +112,13 @@ class FakeInput implements MidiInputHandle {
   }
 }
 
-class FakeOutput implements MidiOutputHandle {
-  openName: string | null = null;
-  constructor(private readonly sys: FakeMidiSystem) {}
-  getPortCount(): number {
-    return this.sys.outputPorts.length;
+class FakeOutput extends FakePort implements MidiOutputHandle {
+  protected readonly direction = 'output';
+  constructor(private readonly sys: FakeMidiSystem) {
+    super();
   }
-  getPortName(i: number): string {
-    return this.sys.outputPorts[i] ?? '';
-  }
-  openPort(i: number): void {
-    const name = this.sys.outputPorts[i];
-    if (name === undefined) throw new Error(`no output port ${i}`);
-    this.openName = name;
-  }
-  openVirtualPort(name: string): void {
-    this.openName = name;
-  }
-  closePort(): void {
-    this.openName = null;
-  }
-  isPortOpen(): boolean {
-    return this.openName !== null;
+  protected ports(): string[] {
+    return this.sys.outputPorts;
   }
   sendMessage(bytes: Uint8Array): void {
     if (this.openName === null) throw new Error('output port not open');
