@@ -37,15 +37,14 @@ function popAll(ring: AudioRing): Float32Array[] {
   return out;
 }
 
-test('headless engine: output equals the offline --streaming render; gain, mute and solo act within one block, click-free', { timeout: 90000 }, async () => {
-  const source = musicLike(8 * RATE, RATE, 3);
-  const capture = AudioRing.create(8 * RATE, 4);
-  const engine = await LiveEngine.start({
+/** The tiny model on a looping buffer into the null output, its output tapped into `capture`. */
+function startHeadless(source: Float32Array[], outputChannels: 2 | 4, capture: AudioRing): Promise<LiveEngine> {
+  return LiveEngine.start({
     source: { kind: 'buffer', label: 'test', sampleRate: RATE, channels: source },
     output: { kind: 'null' },
     sampleRate: RATE,
     bufferFrames: B,
-    outputChannels: 4,
+    outputChannels,
     model: TINY,
     threads: 1,
     hopInterval: K,
@@ -53,6 +52,12 @@ test('headless engine: output equals the offline --streaming render; gain, mute 
     latencyMs: LATENCY_MS,
     capture,
   });
+}
+
+test('headless engine: output equals the offline --streaming render; gain, mute and solo act within one block, click-free', { timeout: 90000 }, async () => {
+  const source = musicLike(8 * RATE, RATE, 3);
+  const capture = AudioRing.create(8 * RATE, 4);
+  const engine = await startHeadless(source, 4, capture);
   const calls: { frames: number; what: string }[] = [];
   const change = (what: string, edit: (s: MixerState) => void): void => {
     const next = engine.mixer;
@@ -116,19 +121,7 @@ test('headless engine: output equals the offline --streaming render; gain, mute 
 test('transport: pause fades to exact silence and freezes the position, seek jumps, loop stays inside A–B', { timeout: 60000 }, async () => {
   const source = musicLike(6 * RATE, RATE, 5);
   const capture = AudioRing.create(12 * RATE, 2);
-  const engine = await LiveEngine.start({
-    source: { kind: 'buffer', label: 'test', sampleRate: RATE, channels: source },
-    output: { kind: 'null' },
-    sampleRate: RATE,
-    bufferFrames: B,
-    outputChannels: 2,
-    model: TINY,
-    threads: 1,
-    hopInterval: K,
-    lookahead: L,
-    latencyMs: LATENCY_MS,
-    capture,
-  });
+  const engine = await startHeadless(source, 2, capture);
   try {
     const t0 = engine.transport();
     assert.equal(t0.available, true);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { readAudio } from '../audio-file/index.js';
+import { resample } from '../dsp/index.js';
 import { AudioDevice, type AudioApiName, type DeviceStats } from '../audio-io/index.js';
 import { StemstreamError, type ErrorCode } from '../errors.js';
 import { METER_COUNT, defaultMixerState, diffMixerState, type MixerState } from '../mixer/index.js';
@@ -367,7 +368,6 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
 /** Decodes a file (or the demo clip) and resamples it to the engine rate, for a buffer source. */
 export async function loadBufferSource(path: string, sampleRate: number): Promise<{ sampleRate: number; channels: Float32Array[] }> {
   const { channels, sampleRate: rate } = await readAudio(path);
-  const { resample } = await import('../dsp/index.js');
   const stereo = channels.length === 1 ? [channels[0], channels[0]] : channels.slice(0, 2);
   return { sampleRate, channels: rate === sampleRate ? stereo : await resample(stereo, rate, sampleRate) };
 }
