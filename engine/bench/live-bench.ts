@@ -1,7 +1,7 @@
 /**
  * Live benchmark (`npm run bench` calls `runLiveBench`; standalone:
  *   node dist/engine/bench/live-bench.js --models dirA,dirB [--latencies 100,150,250] [--seconds 60]
- *     [--lookahead 1] [--hop-interval auto|K] [--threads 1] [--dataset DIR --eval-seconds 30 --tracks 3]):
+ *     [--lookahead auto|L] [--hop-interval auto|K] [--threads 1] [--dataset DIR --eval-seconds 30 --tracks 3]):
  * for each model and separator latency, runs the live engine headless (demo clip in, null output)
  * for N seconds and reports inference time and RTF, end-to-end latency, CPU and deadline misses;
  * with a dataset, also the median SDR of the streaming algorithm (same K, L, latency) next to the
@@ -22,7 +22,7 @@ export interface LiveBenchOptions {
   /** Separator latencies to try, ms. */
   latenciesMs: number[];
   seconds: number;
-  lookahead: number;
+  lookahead: number | 'auto';
   hopInterval: number | 'auto';
   threads?: number;
   sampleRate?: number;
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       models: { type: 'string', default: repoPath('engine', 'model', 'fixtures', 'small') },
       latencies: { type: 'string', default: '100,150,250' },
       seconds: { type: 'string', default: '60' },
-      lookahead: { type: 'string', default: '1' },
+      lookahead: { type: 'string', default: 'auto' },
       'hop-interval': { type: 'string', default: 'auto' },
       threads: { type: 'string' },
       dataset: { type: 'string' },
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     models: String(values.models).split(','),
     latenciesMs: String(values.latencies).split(',').map(Number),
     seconds: Number(values.seconds),
-    lookahead: Number(values.lookahead),
+    lookahead: values.lookahead === 'auto' ? 'auto' : Number(values.lookahead),
     hopInterval: values['hop-interval'] === 'auto' ? 'auto' : Number(values['hop-interval']),
     threads: values.threads === undefined ? undefined : Number(values.threads),
     dataset: values.dataset,

@@ -99,7 +99,7 @@ async function live(): Promise<void> {
     models,
     latenciesMs: String(values['live-latencies']).split(',').map(Number),
     seconds: Number(values['live-seconds']),
-    lookahead: 1,
+    lookahead: 'auto',
     hopInterval: 'auto',
     dataset: values['live-dataset'],
   });

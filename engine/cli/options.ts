@@ -11,6 +11,19 @@ export function intOption(name: string, min: number, max: number): (value: strin
   };
 }
 
+/** Like {@link intOption}, or the word 'auto'. */
+export function intOrAutoOption(name: string, min: number, max: number): (value: string) => number | 'auto' {
+  const int = intOption(name, min, max);
+  return (value) => {
+    if (value === 'auto') return 'auto';
+    try {
+      return int(value);
+    } catch {
+      throw new StemstreamError('SS_ERR_BAD_OPTION', `${name} must be 'auto' or an integer in ${min}..${max}, got "${value}"`);
+    }
+  };
+}
+
 /** commander argument parser for a finite number in [min, max]. */
 export function numberOption(name: string, min: number, max: number): (value: string) => number {
   return (value) => {

@@ -30,7 +30,7 @@ export class FakeEngine implements LiveEngineLike {
     return {
       latency_ms: this.settings.latencyMs, separator_latency_ms: 0, structural_latency_ms: 0, window_floor_ms: 0, deadline_misses: 0, xruns: 0,
       inference_rtf: 0.3, inference_ms_mean: 5, inference_ms_max: 9, cpu_percent: 12, cores: 2, duration_s: 1, hop_interval: 2, lookahead: 1,
-      sample_rate: 48000, buffer_frames: 256, model: this.settings.model, input: 'demo', output: 'null', underflow_frames: 0, device_state: 'running',
+      sample_rate: 48000, buffer_frames: 256, model: this.settings.model, input: 'demo', output: 'null', underflow_frames: 0, device_state: 'running', hop_interval_choice: 'auto', lookahead_choice: 'auto',
     } as LiveReport;
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseHopInterval } from './choose-hop-interval.js';
+import { chooseHopInterval, chooseLookahead } from './choose-hop-interval.js';
 
 const hopMs = (1000 * 384) / 22050; // 17.41 ms
 
@@ -22,4 +22,16 @@ test('K is clamped to half the window; odd inputs give K=1', () => {
   assert.equal(chooseHopInterval(Number.NaN, { hopMs, chunkFrames: 64 }), 1);
   assert.equal(chooseHopInterval(0, { hopMs, chunkFrames: 64 }), 1);
   assert.equal(chooseHopInterval(30, { hopMs, chunkFrames: 64, maxShare: 0.9 }), 2);
+});
+
+test('L is the largest lookahead whose budget still holds twice the inference', () => {
+  // A 120 ms latency with 90 ms of structural delay at L = 0: each L takes a 17.4 ms hop.
+  const budget = (l: number) => 120 - 90 - l * hopMs;
+  assert.equal(chooseLookahead(budget, 6, { maxLookahead: 4 }), 1); // 12.6 ≥ 12
+  assert.equal(chooseLookahead(budget, 7, { maxLookahead: 4 }), 0); // 12.6 < 14
+  assert.equal(chooseLookahead(budget, 1, { maxLookahead: 4 }), 1); // L = 2 leaves −4.8 ms
+  assert.equal(chooseLookahead((l) => 500 - l * hopMs, 10, { maxLookahead: 4 }), 4); // capped
+  assert.equal(chooseLookahead((l) => 500 - l * hopMs, 10, { maxLookahead: 4, safety: 50 }), 0);
+  // NaN: the latency cannot hold that L at all
+  assert.equal(chooseLookahead((l) => (l > 2 ? Number.NaN : 100), 10, { maxLookahead: 4 }), 2);
 });

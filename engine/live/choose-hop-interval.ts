@@ -20,3 +20,25 @@ export function chooseHopInterval(inferenceMs: number, options: HopChoiceOptions
   const k = Math.ceil(inferenceMs / (share * options.hopMs) - 1e-9);
   return Math.min(maxK, Math.max(1, k));
 }
+
+export interface LookaheadChoiceOptions {
+  /** Largest L to consider. Quality barely improves past a few frames of future context. */
+  maxLookahead: number;
+  /** The inference budget must hold this many times the measured inference. Default 2 (jitter, other threads). */
+  safety?: number;
+}
+
+/**
+ * Picks L (frames of lookahead) for a fixed latency: every frame of lookahead is a hop of delay
+ * taken from the inference budget (latency − structural delay), so take the largest L whose
+ * budget still covers `safety` × the inference time. `budgetMs(L)` is that budget, or NaN when
+ * the latency cannot hold L at all; 0 when no L fits (the model may then miss deadlines).
+ */
+export function chooseLookahead(budgetMs: (lookahead: number) => number, inferenceMs: number, options: LookaheadChoiceOptions): number {
+  const need = (options.safety ?? 2) * Math.max(0, inferenceMs);
+  for (let l = Math.max(0, Math.floor(options.maxLookahead)); l > 0; l--) {
+    const b = budgetMs(l);
+    if (Number.isFinite(b) && b >= need) return l;
+  }
+  return 0;
+}

@@ -10,8 +10,8 @@ import { Mixer } from '../mixer/index.js';
 import { loadModel } from '../model/index.js';
 import { AudioRing, ParamRing } from '../realtime/index.js';
 import { separatorModel } from '../separator/index.js';
-import { StreamingSeparator, WorkerInferencePort } from '../streaming/index.js';
-import { chooseHopInterval } from './choose-hop-interval.js';
+import { StreamingSeparator, WorkerInferencePort, type StreamingConfig } from '../streaming/index.js';
+import { chooseHopInterval, chooseLookahead } from './choose-hop-interval.js';
 import { FileTransport } from './file-transport.js';
 import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData } from './live-shared.js';
 import { SpectrumTap } from './spectrum-tap.js';
@@ -20,6 +20,8 @@ const data = workerData as DspWorkerData;
 const stats = new Float64Array(data.stats);
 const B = data.blockFrames;
 const NB = 2; // stereo in
+/** Auto lookahead stops here: a few frames of future context give most of the quality. */
+const AUTO_MAX_LOOKAHEAD = 4;
 
 async function main(): Promise<void> {
   // The model is loaded here only for its manifest; inference runs in its own worker.
@@ -33,17 +35,26 @@ async function main(): Promise<void> {
     device: data.device,
   });
   await model.dispose();
-  // K = 0: pick it from the inference time measured at start-up
+  // K = 0: pick it from the inference time measured at start-up; L < 0: the largest lookahead
+  // the latency leaves room for (see chooseLookahead).
   const hopMs = (1000 * sepModel.stft.hop) / sepModel.sampleRate;
   const auto = data.hopInterval <= 0;
   let hopInterval = auto ? chooseHopInterval(port.startupMs, { hopMs, chunkFrames: model.chunkFrames }) : data.hopInterval;
+  const configFor = (k: number, l: number): StreamingConfig => ({
+    model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval: k, lookahead: Math.min(l, model.chunkFrames - k), latencyMs: data.latencyMs,
+  });
+  const lookaheadFor = async (k: number): Promise<number> => {
+    if (data.lookahead >= 0) return data.lookahead;
+    const budgets = new Map<number, number>();
+    for (let l = 0; l <= AUTO_MAX_LOOKAHEAD; l++) {
+      budgets.set(l, await StreamingSeparator.planFor(configFor(k, l)).then((p) => p.inferenceBudgetMs, () => Number.NaN));
+    }
+    return chooseLookahead((l) => budgets.get(l) ?? Number.NaN, port.startupMs, { maxLookahead: AUTO_MAX_LOOKAHEAD });
+  };
   let sep: StreamingSeparator | null = null;
   while (sep === null) {
     try {
-      sep = await StreamingSeparator.create(
-        { model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval, lookahead: Math.min(data.lookahead, model.chunkFrames - hopInterval), latencyMs: data.latencyMs },
-        port,
-      );
+      sep = await StreamingSeparator.create(configFor(hopInterval, await lookaheadFor(hopInterval)), port);
     } catch (e) {
       // auto K: a K too large for the requested latency falls back to the largest K that fits
       // (the model may then miss deadlines: the report says so)

@@ -28,7 +28,8 @@ export interface LiveOptions {
   threads?: number;
   /** K, or 'auto': the smallest K whose hops cover the measured inference time with margin (see chooseHopInterval). */
   hopInterval: number | 'auto';
-  lookahead: number;
+  /** L, or 'auto': the largest L (up to 4) whose inference budget holds twice the measured inference (see chooseLookahead). */
+  lookahead: number | 'auto';
   latencyMs?: number;
   /** Output blocks queued to the device at start (its output latency budget). Default 3. */
   prefillBlocks?: number;
@@ -70,6 +71,7 @@ export interface LiveReport {
   /** Inference ms measured at start-up (after warm-up), and how K was chosen. */
   startup_inference_ms: number;
   hop_interval_choice: 'given' | 'auto';
+  lookahead_choice: 'given' | 'auto';
   /** 'exact' for a device input (counted frames), 'estimate' for a file/demo source. */
   latency_kind: 'exact' | 'estimate';
 }
@@ -152,7 +154,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       sampleRate: options.sampleRate,
       blockFrames: B,
       hopInterval: options.hopInterval === 'auto' ? 0 : options.hopInterval,
-      lookahead: options.lookahead,
+      lookahead: options.lookahead === 'auto' ? -1 : options.lookahead,
       latencyMs: options.latencyMs,
       outputChannels: options.outputChannels,
       source,
@@ -255,6 +257,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       device_state: dev.state,
       startup_inference_ms: this.startupInferenceMs,
       hop_interval_choice: this.options.hopInterval === 'auto' ? 'auto' : 'given',
+      lookahead_choice: this.options.lookahead === 'auto' ? 'auto' : 'given',
       latency_kind: this.options.source.kind === 'device' ? 'exact' : 'estimate',
     };
   }

@@ -51,6 +51,7 @@ export interface DspWorkerData {
   sampleRate: number;
   blockFrames: number;
   hopInterval: number;
+  /** < 0: auto. */
   lookahead: number;
   latencyMs?: number;
   outputChannels: 2 | 4;

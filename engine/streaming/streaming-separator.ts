@@ -139,7 +139,32 @@ export class StreamingSeparator {
   }
 
   static async create(config: StreamingConfig, port: InferencePort): Promise<StreamingSeparator> {
-    const { model, sampleRate, nbChannels, blockFrames, hopInterval: K, lookahead: L } = config;
+    StreamingSeparator.checkConfig(config);
+    const { model, sampleRate, nbChannels } = config;
+    const same = sampleRate === model.sampleRate;
+    const toModel = same ? null : await createStreamingResampler(nbChannels, sampleRate, model.sampleRate);
+    const fromModel = same ? null : await createStreamingResampler(nbChannels, model.sampleRate, sampleRate);
+    const plan = planLatency(config, toModel?.latencyOutputFrames ?? 0, fromModel?.latencyOutputFrames ?? 0);
+    return new StreamingSeparator(config, port, toModel, fromModel, plan);
+  }
+
+  /** The plan `create` would make for this config (throws as it would), without building anything. */
+  static async planFor(config: StreamingConfig): Promise<StreamingPlan> {
+    StreamingSeparator.checkConfig(config);
+    const { model, sampleRate, nbChannels } = config;
+    if (sampleRate === model.sampleRate) return planLatency(config, 0, 0);
+    const toModel = await createStreamingResampler(nbChannels, sampleRate, model.sampleRate);
+    const fromModel = await createStreamingResampler(nbChannels, model.sampleRate, sampleRate);
+    try {
+      return planLatency(config, toModel.latencyOutputFrames, fromModel.latencyOutputFrames);
+    } finally {
+      toModel.destroy();
+      fromModel.destroy();
+    }
+  }
+
+  private static checkConfig(config: StreamingConfig): void {
+    const { model, nbChannels, blockFrames, hopInterval: K, lookahead: L } = config;
     if (!Number.isInteger(K) || K < 1 || K > model.mask.chunkFrames / 2) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `hop interval must be an integer in 1..${model.mask.chunkFrames / 2}, got ${K}`);
     }
@@ -152,11 +177,6 @@ export class StreamingSeparator {
     if (!Number.isInteger(nbChannels) || nbChannels < 1) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `channel count must be a positive integer, got ${nbChannels}`);
     }
-    const same = sampleRate === model.sampleRate;
-    const toModel = same ? null : await createStreamingResampler(nbChannels, sampleRate, model.sampleRate);
-    const fromModel = same ? null : await createStreamingResampler(nbChannels, model.sampleRate, sampleRate);
-    const plan = planLatency(config, toModel?.latencyOutputFrames ?? 0, fromModel?.latencyOutputFrames ?? 0);
-    return new StreamingSeparator(config, port, toModel, fromModel, plan);
   }
 
   /**

@@ -29,6 +29,8 @@ class HourglassConfig:
     ``bn_momentum`` is PyTorch's (Keras 0.99 == torch 0.01); ``bn_eps`` as Keras (1e-3).
     ``freq_downsample`` > 1 makes the first conv stride that many bins (a cheap live stem); the
     features are upsampled back (nearest) before the final 1x1 convs.
+    ``input_power`` < 1 compresses the normalised magnitude (``x**p``) before the first conv, so
+    quiet harmonics and high bins are not lost next to the chunk peak (1.0 = the thesis).
     """
 
     initial_filters: Tuple[int, ...] = (64, 128, 128, 128, 256)
@@ -43,6 +45,7 @@ class HourglassConfig:
     bn_eps: float = 1e-3
     freq_downsample: int = 1
     nb_bins: int = 769
+    input_power: float = 1.0
 
     def __post_init__(self) -> None:
         self.initial_filters = tuple(int(v) for v in self.initial_filters)
@@ -54,6 +57,8 @@ class HourglassConfig:
             raise ValueError("initial_kernels must be odd ('same' padding)")
         if len(self.end_filters) != 2:
             raise ValueError("end_filters must have two entries (3x3 conv, 1x1 conv)")
+        if not 0.0 < self.input_power <= 1.0:
+            raise ValueError("input_power must be in (0, 1]")
         if self.levels < 1 or self.stacks < 1 or self.hourglass_filters < 1:
             raise ValueError("levels, stacks and hourglass_filters must be >= 1")
         rows = (self.nb_bins - 1) // self.freq_downsample
@@ -191,7 +196,10 @@ class HourglassNet(nn.Module):
                 raise ValueError(f"expected {self.cfg.nb_bins} bins, got {x.shape[2]}")
             if x.shape[3] % self.cfg.frame_multiple:
                 raise ValueError(f"nb_frames={x.shape[3]} must be a multiple of {self.cfg.frame_multiple}")
-        h = self.initial(x[:, :, 1:, :])  # crop the DC row: 768 rows
+        x = x[:, :, 1:, :]  # crop the DC row: 768 rows
+        if self.cfg.input_power != 1.0:
+            x = torch.clamp(x, min=0.0) ** self.cfg.input_power
+        h = self.initial(x)
         outputs: List[Tensor] = []
         for s in range(self.cfg.stacks):
             feats = self.end3[s](self.hourglasses[s](h))
