@@ -88,6 +88,20 @@ class ForwardTest(unittest.TestCase):
         self.assertEqual(float(y[:, :, 0, :].abs().max()), 0.0)
         self.assertEqual(net.initial[0][0].stride, (2, 1))
 
+    def test_input_compression(self) -> None:
+        # x**p goes in front of the first conv: same net, compressed vs linear input.
+        torch.manual_seed(0)
+        net = HourglassNet(tiny_config(input_power=0.5)).eval()
+        x = torch.rand(1, 1, 769, 64)
+        with torch.no_grad():
+            y = net(x)
+            net.cfg.input_power = 1.0
+            y_linear_sqrt = net(torch.cat([x[:, :, :1], x[:, :, 1:] ** 0.5], dim=2))
+        torch.testing.assert_close(y, y_linear_sqrt)
+        self.assertEqual(HourglassConfig.from_json(tiny_config(input_power=0.3).to_json()).input_power, 0.3)
+        with self.assertRaises(ValueError):
+            tiny_config(input_power=0.0)
+
     def test_export_wrapper_range_and_scale_invariance(self) -> None:
         wrapper = ExportWrapper(HourglassNet(tiny_config())).eval()
         x = torch.rand(3, 1, 769, 64) * 5
