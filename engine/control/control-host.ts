@@ -1,3 +1,4 @@
+import type { WaveformPeaks } from '../audio-file/waveform-peaks.js';
 import type { MidiController } from '../midi/midi-controller.js';
 import type { ControlTarget } from './control-target.js';
 import type { EngineStatus } from './messages.js';
@@ -24,6 +25,11 @@ export interface ControlHost extends ControlTarget {
   telemetry(): Telemetry | null;
   models(): string[];
   readonly presets: PresetStore;
+  /**
+   * The min/max overview of the file the transport plays (computed once per file, off the audio
+   * path); null for a live device input. Absent: the host has no overviews.
+   */
+  waveform?(): Promise<WaveformPeaks | null>;
   /**
    * The MIDI controller driving this host, when there is one: the server then publishes its
    * ports, mappings and monitor and accepts the `midi.*` messages. Absent: MIDI is off.

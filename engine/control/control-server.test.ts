@@ -12,6 +12,7 @@ import { EngineController } from './engine-controller.js';
 import { FakeEngine } from './fake-engine.js';
 import { OfflineJobs } from './offline-jobs.js';
 import { PresetStore } from './preset-store.js';
+import { decodeWaveform } from './waveform-codec.js';
 
 type Msg = Record<string, unknown> & { type: string };
 
@@ -63,7 +64,12 @@ const uiDir = mkdtempSync(join(tmpdir(), 'ss-ui-'));
 before(async () => {
   writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>ui</title>');
   const presets = new PresetStore({ userDir: mkdtempSync(join(tmpdir(), 'ss-srv-presets-')) });
-  controller = await EngineController.start(async (s) => new FakeEngine(s), { model: repoPath('engine', 'model', 'fixtures', 'small'), latencyMs: 150, inputDevice: 'demo', outputDevice: 'null' }, { presets, models: () => ['guitar'] });
+  controller = await EngineController.start(async (s) => new FakeEngine(s), { model: repoPath('engine', 'model', 'fixtures', 'small'), latencyMs: 150, inputDevice: 'demo', outputDevice: 'null' }, {
+    presets,
+    models: () => ['guitar'],
+    // The demo's overview: 4 bins of a quiet and a loud half; a device has none.
+    waveformOf: async (input) => (input === 'demo' ? { sampleRate: 1000, frames: 4000, framesPerBin: 1000, min: Float32Array.of(-0.25, -0.25, -1, -1), max: Float32Array.of(0.25, 0.25, 1, 1) } : null),
+  });
   const offline: OfflineJobs = new OfflineJobs({
     dir: mkdtempSync(join(tmpdir(), 'ss-offline-')),
     maxUploadBytes: 1000,
@@ -132,6 +138,26 @@ test('bad messages get error replies with stable codes, and the connection survi
   assert.deepEqual(await c.next('error').then((x) => [x.id, x.reason]), [10, 'read-only']);
   c.send({ type: 'ping', id: 11 });
   assert.equal((await c.next('pong')).id, 11);
+  c.close();
+});
+
+test('waveform.get answers with the input file\'s overview; a device input has none', async () => {
+  const c = new Client(`ws://${base}/ws`);
+  await c.next('snapshot');
+  c.send({ type: 'waveform.get', id: 21 });
+  const w = await c.next('waveform');
+  assert.deepEqual([w.id, w.input, w.bins, w.durationS, w.binS], [21, 'demo', 4, 4, 1]);
+  const d = decodeWaveform(w as unknown as { bins: number; peaks: string });
+  assert.ok(d);
+  assert.deepEqual(Array.from(d.max, (v) => Math.round(v * 100) / 100), [0.25, 0.25, 1, 1]);
+  assert.deepEqual(Array.from(d.min, (v) => Math.round(v * 100) / 100), [-0.25, -0.25, -1, -1]);
+  c.send({ type: 'action', id: 22, action: { type: 'devices.select', inputDevice: 3 } });
+  await c.next('ack');
+  c.send({ type: 'waveform.get' });
+  const none = await c.next('waveform');
+  assert.deepEqual([none.input, none.bins, none.peaks], ['device 3', 0, '']);
+  c.send({ type: 'action', id: 23, action: { type: 'devices.select', inputDevice: 'demo' } });
+  await c.next('ack');
   c.close();
 });
 

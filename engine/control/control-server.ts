@@ -8,6 +8,7 @@ import { listAudioSystems } from '../audio-io/index.js';
 import { SPECTRUM_BANDS, SpectrumView } from '../live/spectrum-tap.js';
 import { formatMidiEvent, loadDefaultMidiConfig, type LearnRequest, type MidiAction, type MidiController, type MidiEvent } from '../midi/index.js';
 import { encodeMetersFrame, encodeSpectrumFrame } from './binary-frames.js';
+import { encodeWaveform } from './waveform-codec.js';
 import type { ControlHost } from './control-host.js';
 import type { EngineState } from './control-target.js';
 import {
@@ -373,6 +374,12 @@ export class ControlServer {
       }
       case 'offline.list':
         return this.send(client, { type: 'offline', ...(msg.id === undefined ? {} : { id: msg.id }), jobs: this.o.offline?.list() ?? [] });
+      case 'waveform.get': {
+        // The input's name is read with the request: a reply that arrives after a device change says which file it drew.
+        const input = h.state().devices?.input ?? '';
+        const peaks = h.waveform ? await h.waveform() : null;
+        return this.send(client, { type: 'waveform', ...(msg.id === undefined ? {} : { id: msg.id }), input, ...encodeWaveform(peaks) });
+      }
       case 'midi.learn':
         return this.learn(client, msg);
       case 'midi.cancelLearn': {

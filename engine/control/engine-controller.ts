@@ -1,3 +1,4 @@
+import type { WaveformPeaks } from '../audio-file/waveform-peaks.js';
 import { StemstreamError, describeError } from '../errors.js';
 import type { MidiController } from '../midi/midi-controller.js';
 import type { LiveReport } from '../live/index.js';
@@ -45,6 +46,8 @@ export interface EngineControllerOptions {
   instrumentOf?: (model: string) => string;
   /** Model names the UI may offer (default: installed models). */
   models?: () => string[];
+  /** The overview of an input's file (null for a device); default: none. */
+  waveformOf?: (input: EngineSettings['inputDevice']) => Promise<WaveformPeaks | null>;
   log?: (line: string) => void;
 }
 
@@ -89,6 +92,7 @@ export class EngineController implements ControlHost {
   private lastError: string | undefined;
   private readonly instrumentOf: (model: string) => string;
   private readonly modelList: () => string[];
+  private readonly waveformOf: (input: EngineSettings['inputDevice']) => Promise<WaveformPeaks | null>;
   private readonly log: (line: string) => void;
 
   private constructor(
@@ -101,6 +105,7 @@ export class EngineController implements ControlHost {
     this.presets = options.presets ?? new PresetStore();
     this.instrumentOf = options.instrumentOf ?? defaultInstrumentOf;
     this.modelList = options.models ?? installedModelNames;
+    this.waveformOf = options.waveformOf ?? (async () => null);
     this.log = options.log ?? (() => {});
   }
 
@@ -176,6 +181,11 @@ export class EngineController implements ControlHost {
     const e = this.engine;
     if (!e) return null;
     return { meters: e.meters, positionS: e.transport?.()?.positionS ?? 0, spectrum: e.spectrum ?? null };
+  }
+
+  /** The overview of the input now selected (the settings, not the engine: it survives restarts). */
+  waveform(): Promise<WaveformPeaks | null> {
+    return this.waveformOf(this.settings.inputDevice);
   }
 
   models(): string[] {

@@ -18,6 +18,12 @@ test('parses a valid action and keeps its id', () => {
   assert.deepEqual(m, { type: 'action', id: 7, action: { type: 'stem.gain', stem: 'rest', gainDb: -6 } });
 });
 
+test('waveform.get is a request with an optional id and nothing else', () => {
+  assert.deepEqual(parseClientMessage('{"type":"waveform.get","id":4}', false), { type: 'waveform.get', id: 4 });
+  assert.deepEqual(parseClientMessage('{"type":"waveform.get"}', false), { type: 'waveform.get' });
+  assert.equal(reasonOf(() => parseClientMessage('{"type":"waveform.get","bins":100000}', false)), 'invalid');
+});
+
 test('hostile and malformed messages each get their stable reason', () => {
   const cases: [string | Buffer, boolean, string][] = [
     ['x'.repeat(MAX_MESSAGE_BYTES + 1), false, 'too-large'],

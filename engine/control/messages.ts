@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 import { MAX_GAIN_DB, MIN_GAIN_DB, MIXER_STEMS } from '../mixer/index.js';
 import { MidiActionSchema, MidiMappingSchema } from '../midi/mapping-schema.js';
+import { MAX_WAVEFORM_BINS, peaksFitBins } from './waveform-codec.js';
 
 /** Bumped on any incompatible change; sent in `hello` and every `snapshot`. */
 export const PROTOCOL_VERSION = 1;
@@ -82,6 +83,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('models.list'), id }),
   z.strictObject({ type: z.literal('devices.list'), id }),
   z.strictObject({ type: z.literal('offline.list'), id }),
+  /** The overview of the file the transport plays (replied with `waveform`). */
+  z.strictObject({ type: z.literal('waveform.get'), id }),
   /** Arm MIDI learn: the next control moved binds to `action`; replied with `midi.learned` or an error. */
   z.strictObject({
     type: z.literal('midi.learn'),
@@ -212,6 +215,21 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('models'), id, models: z.array(z.string()) }),
   z.strictObject({ type: z.literal('devices'), id, devices: z.array(deviceInfo), error: z.string().optional() }),
   z.strictObject({ type: z.literal('offline'), id, jobs: z.array(offlineJobSchema) }),
+  /**
+   * Reply to `waveform.get`: the min/max overview of the input file (waveform-codec.ts), for the
+   * input named (`devices.input` of the state). A live device input has none: 0 bins.
+   */
+  z
+    .strictObject({
+      type: z.literal('waveform'),
+      id,
+      input: z.string(),
+      durationS: z.number().finite().min(0),
+      binS: z.number().finite().min(0),
+      bins: z.number().int().min(0).max(MAX_WAVEFORM_BINS),
+      peaks: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    })
+    .refine((m) => peaksFitBins(m.peaks, m.bins), { message: 'peaks must be base64 of 2 bytes per bin', path: ['peaks'] }),
   z.strictObject({ type: z.literal('ack'), id: z.number().int() }),
   z.strictObject({ type: z.literal('pong'), id }),
   z.strictObject({ type: z.literal('error'), id, code: z.string(), reason: z.enum(ERROR_REASONS), message: z.string() }),

@@ -2,25 +2,21 @@
  * End to end, MIDI page: `stemstream live` run in-process (demo input, null output, the small
  * fixture model) with a FakeMidiSystem as its MIDI binding, driven through the built UI in
  * Debian's Chromium. Learn from the UI, a "pedal" press that then mutes the engine, the monitor,
- * delete, and loading a shipped map. STEMSTREAM_SCREENSHOTS=1 also writes docs/screenshots/midi-*.png.
+ * delete, and loading a shipped map. Screenshots for docs/ are made by ui-screenshots.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runLive } from '../cli/commands/live.js';
 import type { LiveReport } from '../live/index.js';
 import { FakeMidiSystem } from '../midi/fake-midi-binding.js';
 import { repoPath } from '../paths.js';
+import { freePort, launchChromium, openUi, until, uiTestSkip, waitForHealth } from './ui-e2e.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const UI_BUILT = existsSync(repoPath('ui', 'dist', 'index.html'));
-const missing = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : !UI_BUILT ? 'ui/dist is not built (npm run build)' : null;
-if (missing && process.env.CI) throw new Error(`MIDI UI e2e test cannot run: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = uiTestSkip('MIDI UI e2e test');
 
 const PEDAL = 'FootCtrl MIDI 1';
 const sys = new FakeMidiSystem();
@@ -29,25 +25,6 @@ let port = 0;
 let live: Promise<LiveReport> | null = null;
 let browser: Browser | null = null;
 const logs: string[] = [];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-}
-
-async function openUi(width: number, height: number): Promise<Page> {
-  const ctx = await (browser as Browser).newContext({ viewport: { width, height } });
-  const page = await ctx.newPage();
-  await page.goto(`http://127.0.0.1:${port}/#midi`);
-  await page.getByTestId('link').getByText('Connected').waitFor({ timeout: 15_000 });
-  return page;
-}
 
 before(async () => {
   if (skip) return;
@@ -60,14 +37,8 @@ before(async () => {
     },
     (l) => void logs.push(l),
   );
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > end) throw new Error(`engine did not start:\n${logs.join('\n')}`);
-    await sleep(200);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  await waitForHealth(port, 60_000, () => logs.join('\n'));
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -82,7 +53,7 @@ after(async () => {
 });
 
 test('MIDI page: status and ports, learn from the UI, the pedal then drives the engine, monitor, delete, shipped maps', { skip, timeout: 150_000 }, async () => {
-  const page = await openUi(1280, 800);
+  const page = await openUi(browser as Browser, port, { hash: 'midi' });
   await page.getByTestId('midi-status').getByText(/Available/).waitFor();
   await page.getByTestId('midi-port').filter({ hasText: PEDAL }).getByText('open').waitFor();
   // live starts with the shipped foot-controller map
@@ -111,8 +82,6 @@ test('MIDI page: status and ports, learn from the UI, the pedal then drives the 
   await page.getByTestId('bypass').and(page.locator('[aria-pressed="false"]')).waitFor({ timeout: 10_000 });
   await page.evaluate("location.hash = '#midi'");
 
-  if (process.env.STEMSTREAM_SCREENSHOTS) await screenshots(page);
-
   // Delete the first mapping (CC 80); then the sustain-pedal map replaces them all.
   await page.getByTestId('mapping-delete-0').click();
   await rowsUntil(page, 4);
@@ -127,30 +96,7 @@ test('MIDI page: status and ports, learn from the UI, the pedal then drives the 
   await page.getByTestId('learn-start').waitFor();
 });
 
-/** The page's CSP forbids waitForFunction's eval: poll the row count from here. */
-async function rowsUntil(page: Page, n: number, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while ((await page.getByTestId('mapping-row').count()) !== n) {
-    if (Date.now() > end) assert.fail(`${await page.getByTestId('mapping-row').count()} mapping rows, expected ${n}`);
-    await sleep(50);
-  }
-}
-
-/** docs/screenshots/midi-{desktop,phone}-{dark,light}.png */
-async function screenshots(desktop: Page): Promise<void> {
-  const dir = repoPath('docs', 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  const phone = await openUi(390, 844);
-  // A few messages in the monitor, as a controller being tried out would send.
-  for (const v of [0, 20, 45, 80, 101]) sys.press(PEDAL, [0xb0, 7, v]);
-  sys.press(PEDAL, [0x99, 36, 100]);
-  await sleep(300);
-  for (const theme of ['dark', 'light'] as const) {
-    for (const [page, name] of [[desktop, 'desktop'], [phone, 'phone']] as const) {
-      if ((await page.evaluate('document.documentElement.dataset.theme')) !== theme) await page.getByTestId('theme').click();
-      await sleep(300);
-      await page.screenshot({ path: join(dir, `midi-${name}-${theme}.png`) });
-    }
-  }
-  await phone.context().close();
+async function rowsUntil(page: Page, n: number): Promise<void> {
+  const rows = page.getByTestId('mapping-row');
+  await until(async () => (await rows.count()) === n, async () => `${await rows.count()} mapping rows, expected ${n}`);
 }

@@ -1,41 +1,30 @@
 /**
  * End to end: the real engine (`stemstream live`, demo input, null output, the small fixture
  * model) as a child process, driven through the built UI in Debian's Chromium (playwright-core).
- * Set STEMSTREAM_SCREENSHOTS=1 to also write docs/screenshots/*.png.
+ * Screenshots for docs/ are made by ui-screenshots.ts (`npm run screenshots`).
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
+import { filePeaks } from '../audio-file/index.js';
 import { repoPath } from '../paths.js';
 import { decodeFrame } from './binary-frames.js';
+import { freePort, launchChromium, openUi as open, sleep, uiTestSkip } from './ui-e2e.js';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const UI_BUILT = existsSync(repoPath('ui', 'dist', 'index.html'));
-const missing = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : !UI_BUILT ? 'ui/dist is not built (npm run build)' : null;
-if (missing && process.env.CI) throw new Error(`UI e2e tests cannot run: ${missing}`);
-const skip = missing ? `skipped: ${missing}` : false;
+const skip = uiTestSkip('UI e2e tests');
 
+/** The clip `--input demo` plays (engine/cli/commands/live.ts). */
+const DEMO_CLIP = repoPath('engine', 'live', 'assets', 'demo-song.flac');
 const presetsDir = mkdtempSync(join(tmpdir(), 'ss-e2e-presets-'));
 let port = 0;
 let engine: ChildProcess | null = null;
 let browser: Browser | null = null;
-
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-}
 
 /** `stemstream live …` from dist (npm test) or from the TypeScript sources (tsx). */
 function cliCommand(args: string[]): string[] {
@@ -95,6 +84,9 @@ class Probe {
       if (m.type === 'delta' && this.state) for (const [k, v] of Object.entries(m.changes ?? {})) setPath(this.state, k, v);
     });
   }
+  send(msg: Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(msg));
+  }
   get(path: string): unknown {
     return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], this.state);
   }
@@ -131,28 +123,18 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   o[keys[keys.length - 1]] = value;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const dB = (x: number) => 20 * Math.log10(Math.max(x, 1e-9));
 // Meter layout (mixer-params.ts): strip*4 + kind*2 + channel; RMS left.
 const PEAK_REST_L = 4;
 const RMS_REST_L = 6;
 
-async function openUi(width = 1280, height = 800): Promise<Page> {
-  const ctx = await (browser as Browser).newContext({ viewport: { width, height } });
-  const page = await ctx.newPage();
-  await page.goto(`http://127.0.0.1:${port}/`);
-  await page.getByTestId('link').getByText('Connected').waitFor({ timeout: 15_000 });
-  return page;
-}
+const openUi = (width = 1280, height = 800): Promise<Page> => open(browser as Browser, port, { width, height });
 
 before(async () => {
   if (skip) return;
   port = await freePort();
   await startEngine();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -231,29 +213,87 @@ test('UI drives the real engine: fader, mute, second browser, preset across a re
   assert.match(reply.message, /stem/);
   await a.getByTestId('link').getByText('Connected').waitFor();
 
-  if (process.env.STEMSTREAM_SCREENSHOTS) await screenshots(a, b);
+  await a.context().close();
+  await b.context().close();
 });
 
-/** docs/screenshots: desktop and phone, dark and light, the main views. */
-async function screenshots(desktop: Page, phone: Page): Promise<void> {
-  const dir = repoPath('docs', 'screenshots');
-  mkdirSync(dir, { recursive: true });
-  // A realistic state: the play-along preset, one full pass of the song so the overview is drawn.
-  await desktop.getByTestId('preset-play-along').click();
-  await sleep(32_000);
-  for (const theme of ['dark', 'light'] as const) {
-    for (const [page, name] of [[desktop, 'desktop'], [phone, 'phone']] as const) {
-      if ((await page.evaluate('document.documentElement.dataset.theme')) !== theme) await page.getByTestId('theme').click();
-      await page.evaluate("location.hash = '#mixer'");
-      await sleep(1500);
-      await page.screenshot({ path: join(dir, `live-${name}-${theme}.png`) });
-      await page.evaluate("location.hash = '#offline'");
-      await sleep(400);
-      await page.screenshot({ path: join(dir, `files-${name}-${theme}.png`) });
-      await page.evaluate("location.hash = '#midi'");
-      await sleep(300);
-      await page.screenshot({ path: join(dir, `midi-${name}-${theme}.png`) });
-      await page.evaluate("location.hash = '#mixer'");
-    }
-  }
+/** The (x, y) points of an SVG path made of M/L commands (the waveform's outline). */
+function pathPoints(d: string): [number, number][] {
+  return [...d.matchAll(/[ML]\s*(-?[\d.]+)[ ,](-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 }
+
+function correlation(a: number[], b: number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) (ab += (a[i] - ma) * (b[i] - mb)), (aa += (a[i] - ma) ** 2), (bb += (b[i] - mb) ** 2);
+  return ab / Math.sqrt(aa * bb);
+}
+
+test('the transport draws the file\'s waveform across the whole width before playback reaches it; click seeks, L loops, B drags', { skip, timeout: 120_000 }, async () => {
+  const probe = new Probe();
+  await probe.until('transport.available', true, 20_000);
+  // Paused at the start: playback has covered nothing of the file.
+  probe.send({ type: 'action', action: { type: 'transport.play', playing: false } });
+  probe.send({ type: 'action', action: { type: 'transport.seek', seconds: 0 } });
+  await probe.until('transport.playing', false);
+  await sleep(700);
+  const page = await openUi();
+  const svg = page.getByTestId('waveform');
+  await svg.waitFor({ timeout: 10_000 });
+  const bins = Number(await svg.getAttribute('data-bins'));
+  const viewW = Number((await svg.getAttribute('viewBox'))?.split(' ')[2]);
+  const d = (await page.locator('[data-testid=waveform] path.ahead').getAttribute('d')) ?? '';
+  const pts = pathPoints(d);
+  const top = pts.slice(1, bins + 1);
+  const bottom = pts.slice(bins + 3, 2 * bins + 3).reverse();
+  const dur = probe.get('transport.durationS') as number;
+  console.log(`# waveform: ${bins} bins over ${viewW.toFixed(2)} s (transport ${dur.toFixed(2)} s), drawn at position ${(probe.get('transport.positionS') as number).toFixed(2)} s`);
+  assert.ok(bins >= 1000, `${bins} bins`);
+  assert.equal(top.length, bins);
+  assert.equal(bottom.length, bins);
+  assert.ok(Math.abs(viewW - dur) < 0.05, `waveform ${viewW} s, file ${dur} s`);
+  assert.ok(top[0][0] < viewW * 0.001 && top[bins - 1][0] > viewW * 0.999, 'the outline spans the whole width');
+  // Sound in every tenth of the song (the demo has no silent stretch), not only where it played.
+  for (let k = 0; k < 10; k++) {
+    const from = Math.floor((k * bins) / 10);
+    const part = top.slice(from, Math.floor(((k + 1) * bins) / 10)).map(([, y], i) => bottom[from + i][1] - y);
+    assert.ok(Math.max(...part) > 30, `tenth ${k}: the outline is at most ${Math.max(...part).toFixed(1)} of 100 high`);
+  }
+  // The outline is the file's own peaks (same bins), not anything the mixer played.
+  const file = await filePeaks(DEMO_CLIP, 1600);
+  assert.equal(file.max.length, bins);
+  const r = correlation(top.map(([, y]) => -y), Array.from(file.max));
+  console.log(`# waveform upper edge vs the file's peaks: r = ${r.toFixed(4)}`);
+  assert.ok(r > 0.99, `correlation ${r}`);
+
+  // A click three quarters along the overview seeks there (the transport is paused, so it stays).
+  const box = (await page.getByTestId('timeline').boundingBox()) as { x: number; y: number; width: number; height: number };
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+  const end = Date.now() + 5000;
+  while (Math.abs((probe.get('transport.positionS') as number) - 0.75 * dur) > 0.3 && Date.now() < end) await sleep(50);
+  assert.ok(Math.abs((probe.get('transport.positionS') as number) - 0.75 * dur) <= 0.3, `position ${probe.get('transport.positionS')} after a click at ${0.75 * dur}`);
+  // L toggles the loop; the region is drawn.
+  const loopWas = probe.get('transport.loop.on');
+  await page.keyboard.press('l');
+  await probe.until('transport.loop.on', !loopWas);
+  await page.getByTestId('loop-region').waitFor();
+  // Dragging the B handle to the middle ends the loop there.
+  const handle = (await page.getByRole('slider', { name: 'Loop end' }).boundingBox()) as { x: number; y: number; width: number; height: number };
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const endS = () => probe.get('transport.loop.endS') as number;
+  for (const t = Date.now() + 5000; Math.abs(endS() - 0.5 * dur) > 0.3 && Date.now() < t; ) await sleep(50);
+  assert.ok(Math.abs(endS() - 0.5 * dur) <= 0.3, `loop end ${endS()} after dragging B to ${0.5 * dur}`);
+  assert.match(await page.getByTestId('loop-range').innerText(), /0:00\.0–0:15\.0/);
+  probe.send({ type: 'action', action: { type: 'transport.play', playing: true } });
+  await probe.until('transport.playing', true);
+  probe.close();
+  await page.context().close();
+});

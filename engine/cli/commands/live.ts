@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { filePeaks, type WaveformPeaks } from '../../audio-file/index.js';
 import { Option, type Command } from 'commander';
 import { listAudioSystems, type AudioApiName } from '../../audio-io/index.js';
 import { StemstreamError } from '../../errors.js';
@@ -87,13 +88,25 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   if (output !== 'device' && output !== 'null') throw new StemstreamError('SS_ERR_BAD_OPTION', `--output must be device or null, got "${output}"`);
   // Decoded once: a restart (model, latency, devices) reuses the buffer.
   const buffers = new Map<string, Awaited<ReturnType<typeof loadBufferSource>>>();
+  // The transport's waveform overview: one streamed pass over the file, started with its first
+  // load and never awaited by the audio path (the UI asks for it with `waveform.get`).
+  const overviews = new Map<string, Promise<WaveformPeaks>>();
+  const filePathOf = (inp: string): string | null => (inp === 'device' || /^\d+$/.test(inp) ? null : inp === 'demo' ? DEMO_CLIP : inp);
+  const overviewOf = (path: string): Promise<WaveformPeaks> => {
+    let p = overviews.get(path);
+    if (!p) {
+      overviews.set(path, (p = filePeaks(path)));
+      p.catch((e: unknown) => log(`stemstream: warning: no waveform overview of ${path}: ${(e as Error).message}`));
+    }
+    return p;
+  };
   const sourceFor = async (inp: string): Promise<LiveOptions['source']> => {
-    if (inp === 'device') return { kind: 'device', inputDevice: args.inputDevice };
-    if (/^\d+$/.test(inp)) return { kind: 'device', inputDevice: Number(inp) };
-    const path = inp === 'demo' ? DEMO_CLIP : inp;
+    const path = filePathOf(inp);
+    if (path === null) return { kind: 'device', inputDevice: inp === 'device' ? args.inputDevice : Number(inp) };
     if (!existsSync(path)) throw new StemstreamError('SS_ERR_FILE_NOT_FOUND', `input not found: ${path} (use --input device, demo or an audio file)`);
     let buf = buffers.get(path);
     if (!buf) buffers.set(path, (buf = await loadBufferSource(path, args.rate)));
+    void overviewOf(path);
     return { kind: 'buffer', label: inp === 'demo' ? 'demo' : path, ...buf };
   };
   const startEngine = async (s: EngineSettings): Promise<LiveEngine> => {
@@ -127,7 +140,15 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
       inputDevice: input === 'device' ? 'device' : input,
       outputDevice: output === 'device' ? 'device' : 'null',
     } as EngineSettings,
-    { presets, mixer: preset?.mixer, log },
+    {
+      presets,
+      mixer: preset?.mixer,
+      log,
+      waveformOf: async (inp) => {
+        const path = filePathOf(String(inp));
+        return path === null || !buffers.has(path) ? null : overviewOf(path);
+      },
+    },
   );
   if (preset) await controller.apply({ type: 'preset.load', name: preset.name }).catch((e: unknown) => log(`stemstream: warning: ${(e as Error).message}`));
   const engine = controller.live as LiveEngine;

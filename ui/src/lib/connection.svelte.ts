@@ -4,6 +4,7 @@
  * with backoff when the engine restarts.
  */
 import { decodeFrame } from '../../../engine/control/binary-frames.js';
+import { decodeWaveform } from '../../../engine/control/waveform-codec.js';
 import type { ControlAction, EngineState } from '../../../engine/control/control-target.js';
 import type { EngineStatus, MidiMonitorEvent, MidiView, OfflineJob, PresetInfo, ServerMessage } from '../../../engine/control/messages.js';
 
@@ -25,6 +26,15 @@ export interface DeviceEntry {
   inputChannels: number;
   outputChannels: number;
   api: string;
+}
+
+/** The overview of the file the transport plays (min/max per bin, −1..1). */
+export interface Waveform {
+  input: string;
+  durationS: number;
+  binS: number;
+  min: Float32Array;
+  max: Float32Array;
 }
 
 export interface Toast {
@@ -62,6 +72,8 @@ export class Connection {
   /** Linear meters (12, layout of mixer-params.ts), refreshed at the frame rate. */
   meters = $state<number[]>(new Array(12).fill(0));
   positionS = $state(0);
+  /** The input file's overview (null for a live device, or until the engine sends it). */
+  waveform = $state.raw<Waveform | null>(null);
   /** Listeners for spectrum columns (the canvas draws them; not reactive state). */
   private spectrumListeners = new Set<(mag: Float32Array, mask: Float32Array) => void>();
   private ws: WebSocket | null = null;
@@ -159,14 +171,27 @@ export class Connection {
         this.midi = m.midi ?? null;
         if (m.midi?.lastEvent && this.midiEvents.length === 0) this.midiEvents = [m.midi.lastEvent];
         this.request('offline.list');
+        if (this.waveform?.input !== m.state.devices?.input) this.waveform = null;
+        if (m.state.transport.available && !this.waveform) this.request('waveform.get');
         break;
       case 'delta':
         if (this.state) {
           const s = $state.snapshot(this.state) as unknown as Record<string, unknown>;
           for (const [k, v] of Object.entries(m.changes)) setPath(s, k, v);
           this.state = s as unknown as EngineState;
+          // Another file (or a device): the overview is the new input's. A restart on the same
+          // file (model, latency) keeps it.
+          if ('devices.input' in m.changes) this.waveform = null;
+          if (('devices.input' in m.changes || 'transport.available' in m.changes) && this.state.transport.available && !this.waveform) this.request('waveform.get');
         }
         break;
+      case 'waveform': {
+        // A late reply for an input since replaced is dropped (the new input asked again).
+        if (m.input !== this.state?.devices?.input) break;
+        const peaks = decodeWaveform(m);
+        this.waveform = peaks && m.bins > 0 ? { input: m.input, durationS: m.durationS, binS: m.binS, ...peaks } : null;
+        break;
+      }
       case 'status':
         this.status = m.status;
         break;

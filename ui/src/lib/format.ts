@@ -26,6 +26,7 @@ export function meterFraction(amp: number): number {
 
 export function formatTime(s: number): string {
   if (!Number.isFinite(s) || s < 0) s = 0;
-  const m = Math.floor(s / 60);
-  return `${m}:${(s - 60 * m).toFixed(1).padStart(4, '0')}`;
+  const tenths = Math.round(s * 10); // 59.96 s is 1:00.0, not 0:60.0
+  const m = Math.floor(tenths / 600);
+  return `${m}:${((tenths - 600 * m) / 10).toFixed(1).padStart(4, '0')}`;
 }
