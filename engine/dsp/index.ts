@@ -16,7 +16,7 @@ export {
 } from './streaming-stft.js';
 export { chirp, impulse, mulberry32, sine, whiteNoise } from './signal-generators.js';
 export {
-  RESAMPLER_CONVERTER,
+  RESAMPLER_QUALITY,
   createStreamingResampler,
   resample,
   type ConverterQuality,
