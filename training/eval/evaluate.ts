@@ -12,7 +12,7 @@ import { EVAL_SAMPLE_RATE, istft, MODEL_STFT, stft } from './stft-bridge.js';
  * The evaluation protocol (thesis evaluation, made explicit):
  * 1. Read `instrument_<track>.wav` and `rest_<track>.wav`; cut both to the first `maxSeconds`;
  *    downmix each to mono (mean of channels); resample to 22050 Hz if the dataset is at another
- *    rate (libsamplerate, medium sinc); cut to the shorter of the two.
+ *    rate (the engine's resampler); cut to the shorter of the two.
  * 2. References = the STFT round trip of each mono stem, ISTFT(STFT(x)) with the model's STFT
  *    (1536 / 384, periodic Hann, centred, reflect padding); mix = instrument_ref + rest_ref
  *    (the thesis mixes the complex STFTs, which is the same thing by linearity).

@@ -1,4 +1,4 @@
-import libsamplerate from '@alexanderolsen/libsamplerate-js';
+import { resample } from '../../engine/dsp/resampler.js';
 
 /**
  * Mean of the channels (planar in, mono out). Mono input is returned as is (not copied).
@@ -15,17 +15,10 @@ export function downmix(channels: readonly Float32Array[]): Float32Array {
 }
 
 /**
- * Mono sample-rate conversion with libsamplerate (medium-quality sinc: 3× faster than best, passband to 90 % of Nyquist, ~97 dB SNR).
- * Returns the input itself when the rates match. Output length ≈ round(length · to / from).
+ * Mono sample-rate conversion with the engine's resampler (SpeexDSP quality 8, time-aligned).
+ * Returns the input itself when the rates match. Output length = round(length · to / from).
  */
 export async function resampleMono(x: Float32Array, fromRate: number, toRate: number): Promise<Float32Array> {
   if (fromRate === toRate) return x;
-  const src = await libsamplerate.create(1, fromRate, toRate, {
-    converterType: libsamplerate.ConverterType.SRC_SINC_MEDIUM_QUALITY,
-  });
-  try {
-    return src.simple(x);
-  } finally {
-    src.destroy();
-  }
+  return (await resample([x], fromRate, toRate))[0];
 }
