@@ -96,6 +96,15 @@ async function main(): Promise<void> {
   parentPort?.on('message', (m: { type: string }) => {
     if (m.type === 'stop') stopping = true;
   });
+  if (input) {
+    // The DSP's own margin: without it the device would take each block one period after its
+    // input arrived, and any stall longer than that would be a dropout.
+    for (const ch of out) ch.fill(0);
+    for (let i = 0; i < data.dspQueueBlocks; i++) {
+      output.pushPlanar(out, B);
+      capture?.pushPlanar(out, B);
+    }
+  }
   stats[LiveStat.READY] = 1;
   parentPort?.postMessage({ type: 'ready', plan: sep.plan, startupInferenceMs: port.startupMs });
 
@@ -139,7 +148,9 @@ async function main(): Promise<void> {
     stats[LiveStat.INFERENCE_MS_MEAN] = t.meanMs;
     stats[LiveStat.INFERENCE_MS_MAX] = t.maxMs;
     stats[LiveStat.INFERENCE_COUNT] = t.count;
-    stats[LiveStat.DSP_MS_TOTAL] += performance.now() - t0;
+    const dt = performance.now() - t0;
+    stats[LiveStat.DSP_MS_TOTAL] += dt;
+    if (dt > stats[LiveStat.DSP_MS_MAX]) stats[LiveStat.DSP_MS_MAX] = dt;
   }
   await sep.close();
   parentPort?.postMessage({ type: 'stopped' });

@@ -31,8 +31,13 @@ export interface LiveOptions {
   /** L, or 'auto': the largest L (up to 4) whose inference budget holds twice the measured inference (see chooseLookahead). */
   lookahead: number | 'auto';
   latencyMs?: number;
-  /** Output blocks queued to the device at start (its output latency budget). Default 3. */
+  /** Output blocks queued to the device at start: how long the audio worker may stall. Default 3. */
   prefillBlocks?: number;
+  /**
+   * Device input: silent blocks the DSP queues ahead of the device at start, i.e. how long the
+   * DSP thread may stall (GC, a busy core) before the device plays a dropout. Default 2.
+   */
+  dspQueueBlocks?: number;
   /** Fade length of transport pause/seek/loop in ms. Default 10. */
   transportRampMs?: number;
   /**
@@ -56,6 +61,9 @@ export interface LiveReport {
   inference_rtf: number;
   inference_ms_mean: number;
   inference_ms_max: number;
+  /** DSP thread time per block (resampling, STFT, mask, ISTFT, mixer), mean and worst. */
+  dsp_ms_mean: number;
+  dsp_ms_max: number;
   cpu_percent: number;
   cores: number;
   duration_s: number;
@@ -167,6 +175,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       meters,
       stats,
       targetQueueFrames: 3 * B,
+      dspQueueBlocks: options.dspQueueBlocks ?? 2,
       spectrum,
     };
     const dsp = startSiblingWorker(import.meta.url, 'dsp-worker', { workerData: data });
@@ -243,6 +252,8 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       inference_rtf: s[LiveStat.INFERENCE_MS_MEAN] / (this.plan.hopInterval * hopMs),
       inference_ms_mean: s[LiveStat.INFERENCE_MS_MEAN],
       inference_ms_max: s[LiveStat.INFERENCE_MS_MAX],
+      dsp_ms_mean: s[LiveStat.BLOCKS] > 0 ? s[LiveStat.DSP_MS_TOTAL] / s[LiveStat.BLOCKS] : 0,
+      dsp_ms_max: s[LiveStat.DSP_MS_MAX],
       cpu_percent: (100 * (cpu.user + cpu.system)) / 1e6 / wall,
       cores: availableParallelism(),
       duration_s: wall,
@@ -267,7 +278,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
    * Device input (exact, by counting frames): a frame captured as device input n is played as
    * device output n + latency, where latency = two device periods (capture, playback) +
    * separator delay D + the P prefill blocks queued
-   * before the stream started + every output frame the engine had to fill with silence
+   * before the stream started + the Q blocks the DSP queued ahead + every output frame the engine had to fill with silence
    * (including the first period, before the DSP had any block) + every period the device played
    * silence − output blocks dropped to pull latency back − input frames lost on a full ring −
    * output frames the DSP could not queue. No averaging: each term is a counted event.
@@ -278,11 +289,12 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const dev = this.audio.stats();
     const B = dev.bufferFrames || this.options.bufferFrames;
     const P = this.options.prefillBlocks ?? 3;
+    const Q = this.options.dspQueueBlocks ?? 2;
     const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
     if (this.options.source.kind === 'device') {
       // Plus the device's own I/O: a period to capture a block and a period to play it out.
       const deviceIo = 2 * B;
-      return deviceIo + D + P * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
+      return deviceIo + D + (P + Q) * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
     }
     return D + s[LiveStat.OUTPUT_QUEUE_MEAN] + P * B;
   }

@@ -36,8 +36,10 @@ export const LiveStat = {
   FIRST_SIGNAL_FRAME: 23,
   /** Input frames processed (device input popped, or source frames rendered). */
   INPUT_FRAMES: 24,
+  /** Longest time one block took on the DSP thread, ms (a stall longer than the queue is a dropout). */
+  DSP_MS_MAX: 25,
 } as const;
-export const LIVE_STAT_COUNT = 25;
+export const LIVE_STAT_COUNT = 26;
 
 export type LiveSource =
   | { kind: 'device' }
@@ -69,6 +71,8 @@ export interface DspWorkerData {
   stats: SharedArrayBuffer;
   /** Output-ring level (frames) the DSP keeps for buffer sources: the pacing target. */
   targetQueueFrames: number;
+  /** Device input: silent blocks queued to the output ring before the first input block. */
+  dspQueueBlocks: number;
   /** Display spectrum + instrument share the DSP publishes (layout in spectrum-tap.ts); absent: none. */
   spectrum?: SharedArrayBuffer;
 }
