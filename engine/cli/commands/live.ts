@@ -11,7 +11,7 @@ import { loadModel, type InferenceDevice } from '../../model/index.js';
 import { separateFile, separatorModel } from '../../separator/index.js';
 import { repoPath } from '../../paths.js';
 import { MidiController, loadDefaultMidiConfig, parseMidiConfig, type DefaultMidiConfigName, type MidiBinding } from '../../midi/index.js';
-import { intOption, numberOption } from '../options.js';
+import { intOption, intOrAutoOption, numberOption } from '../options.js';
 
 /** The bundled demo clip: a song rendered by our own generator from FluidR3 (MIT). */
 export const DEMO_CLIP = repoPath('engine', 'live', 'assets', 'demo-song.flac');
@@ -30,7 +30,7 @@ interface LiveArgs {
   threads?: number;
   latency?: number;
   hopInterval: number | 'auto';
-  lookahead: number;
+  lookahead: number | 'auto';
   duration?: number;
   report?: 'json';
   /** commander's --no-server gives server: false. */
@@ -191,7 +191,7 @@ export async function runLive(args: LiveArgs, log: (line: string) => void = (l) 
   const p = engine.plan;
   if (args.report !== 'json') {
     log(
-      `stemstream live: model ${controller.state().model}, ${args.rate} Hz, block ${args.buffer}, K=${p.hopInterval} L=${p.lookahead}, separator delay ${p.latencyMs.toFixed(1)} ms ` +
+      `stemstream live: model ${controller.state().model}, ${args.rate} Hz, block ${args.buffer}, K=${p.hopInterval} L=${p.lookahead}, separator delay ${p.latencyMs.toFixed(1)} ms, end to end ${engine.report().latency_ms.toFixed(1)} ms ` +
         `(structural ${p.structuralMs.toFixed(1)} ms, window floor ${p.windowFloorMs.toFixed(1)} ms, inference budget ${p.inferenceBudgetMs.toFixed(1)} ms). Ctrl-C to stop.`,
     );
   }
@@ -247,7 +247,7 @@ export function registerLive(program: Command): void {
     .option('-j, --threads <n>', 'inference threads (default: cores − 1)', intOption('--threads', 1, 256))
     .option('-l, --latency <ms>', 'input-to-output delay of the separator in ms (must exceed the window, lookahead and inference time)', numberOption('--latency', 1, 5000), 150)
     .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', intOption('--hop-interval', 1, 32))
-    .option('--lookahead <L>', 'frames of lookahead in the model window', intOption('--lookahead', 0, 62), 1)
+    .option('--lookahead <L|auto>', 'frames of lookahead in the model window (auto: the most the latency leaves room for, up to 4)', intOrAutoOption('--lookahead', 0, 62), 'auto')
     .option('--duration <s>', 'stop after S seconds (headless runs, tests)', numberOption('--duration', 0.1, 1e7))
     .addOption(new Option('--report <format>', 'print a report when stopping').choices(['json']))
     .option('--no-server', 'do not serve the control surface (UI + WebSocket)')
@@ -275,7 +275,7 @@ export function registerLive(program: Command): void {
         threads: opts.threads as number | undefined,
         latency: opts.latency as number | undefined,
         hopInterval: (opts.hopInterval as number | undefined) ?? 'auto',
-        lookahead: opts.lookahead as number,
+        lookahead: opts.lookahead as number | 'auto',
         duration: opts.duration as number | undefined,
         report: opts.report as 'json' | undefined,
         server: opts.server as boolean,
