@@ -10,3 +10,4 @@ export { importSlakh, readSlakhTrack, slakhLabel } from './import-slakh.js';
 export type { ImportOptions, ImportResult } from './import-common.js';
 export { datasetStats, formatStats, type DatasetStats } from './stats.js';
 export { addStems, mixTrack, mixTree } from './mix.js';
+export { buildRealMixes, loadRealSamples, realMixTrackName, REAL_MIX_INSTRUMENTS, REAL_MIX_LEVELS_DB, GUITAR_PHRASES, PIANO_PHRASES, BACKING_LOOPS, DEFAULT_SAMPLES_DIR, type RealMixInstrument, type RealMixOptions, type RealMixSummary, type RealMixTrack } from './real-mixes.js';

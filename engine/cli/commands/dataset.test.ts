@@ -15,7 +15,7 @@ function program(): Command {
 
 test('dataset subcommands are registered', () => {
   const ds = program().commands.find((c) => c.name() === 'dataset');
-  assert.deepEqual(ds?.commands.map((c) => c.name()).sort(), ['import', 'listen', 'marks', 'mix', 'silence', 'stats', 'synth']);
+  assert.deepEqual(ds?.commands.map((c) => c.name()).sort(), ['import', 'listen', 'marks', 'mix', 'real-mixes', 'silence', 'stats', 'synth']);
 });
 
 test('dataset marks sets a mark file; bad values are StemstreamErrors', async () => {
@@ -34,4 +34,11 @@ test('dataset marks sets a mark file; bad values are StemstreamErrors', async ()
   await assert.rejects(program().parseAsync(['dataset', 'marks', dir, '--instrument', 'guitar', '--set', 'awful'], { from: 'user' }), { code: 'SS_ERR_BAD_OPTION' });
   await assert.rejects(program().parseAsync(['dataset', 'synth', '--instrument', 'kazoo', '--out', dir], { from: 'user' }), { code: 'SS_ERR_BAD_OPTION', message: /--instrument must be one of guitar, piano/ });
   await assert.rejects(program().parseAsync(['dataset', 'synth', '--instrument', 'guitar', '--out', dir, '--seed', 'x'], { from: 'user' }), { code: 'SS_ERR_BAD_OPTION' });
+});
+
+test('dataset real-mixes: a missing samples folder and a bad instrument are StemstreamErrors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ss-cli-real-'));
+  await assert.rejects(program().parseAsync(['dataset', 'real-mixes', '--samples', join(dir, 'nope'), '--instrument', 'guitar', '--out', dir], { from: 'user' }), { code: 'SS_ERR_FILE_NOT_FOUND', message: /sonic-pi-samples/ });
+  await assert.rejects(program().parseAsync(['dataset', 'real-mixes', '--samples', dir, '--instrument', 'bass', '--out', dir], { from: 'user' }), { code: 'SS_ERR_BAD_OPTION', message: /guitar, piano/ });
+  await assert.rejects(program().parseAsync(['dataset', 'real-mixes', '--samples', dir, '--instrument', 'piano', '--out', dir, '--tracks', 'x'], { from: 'user' }), { code: 'SS_ERR_BAD_OPTION' });
 });

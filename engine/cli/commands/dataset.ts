@@ -20,7 +20,11 @@ import {
   setMark,
   clearMark,
   DEFAULT_SILENCE_OPTIONS,
+  buildRealMixes,
+  DEFAULT_SAMPLES_DIR,
+  REAL_MIX_INSTRUMENTS,
   type Mark,
+  type RealMixInstrument,
 } from '../../../training/dataset/index.js';
 
 function parseNumber(name: string, v: string, integer = false): number {
@@ -101,6 +105,32 @@ export function registerDataset(program: Command): void {
       } finally {
         progress.stop();
       }
+    });
+
+  dataset
+    .command('real-mixes')
+    .description('evaluation tracks from real CC0 recordings (Debian sonic-pi-samples): guitar or piano phrases layered over real drum/percussion loops')
+    .requiredOption('--instrument <name>', `target instrument (${REAL_MIX_INSTRUMENTS.join(', ')})`)
+    .requiredOption('--out <dir>', 'output directory (writes tracks_<rate>hz/<track>/… and real-mixes.json)')
+    .option('--samples <dir>', 'folder of the sonic-pi samples', DEFAULT_SAMPLES_DIR)
+    .option('--seed <n>', 'set seed', '1')
+    .option('--tracks <n>', 'number of tracks', '20')
+    .option('--min-seconds <s>', 'shortest track', '12')
+    .option('--max-seconds <s>', 'longest track', '20')
+    .action(async (o: { instrument: string; out: string; samples: string; seed: string; tracks: string; minSeconds: string; maxSeconds: string }) => {
+      const instrument = oneOf<RealMixInstrument>('--instrument', o.instrument, REAL_MIX_INSTRUMENTS);
+      const r = await buildRealMixes({
+        samplesDir: resolve(o.samples),
+        instrument,
+        outDir: resolve(o.out),
+        seed: parseNumber('--seed', o.seed, true),
+        tracks: parseNumber('--tracks', o.tracks, true),
+        minSeconds: parseNumber('--min-seconds', o.minSeconds),
+        maxSeconds: parseNumber('--max-seconds', o.maxSeconds),
+        onTrack: (done, total, t) => process.stderr.write(`real-mixes ${done}/${total} ${t.track} ${t.durationSec.toFixed(1)} s\n`),
+      });
+      for (const t of r.removed) process.stderr.write(`removed stale track ${t}\n`);
+      process.stderr.write(`wrote ${r.tracks.length} tracks to ${r.tracksDir}\n`);
     });
 
   dataset
