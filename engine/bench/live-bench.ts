@@ -1,7 +1,7 @@
 /**
  * Live benchmark (`npm run bench` calls `runLiveBench`; standalone:
  *   node dist/engine/bench/live-bench.js --models dirA,dirB [--latencies 100,150,250] [--seconds 60]
- *     [--lookahead auto|L] [--hop-interval auto|K] [--threads 1] [--buffer 256] [--jack] [--dataset DIR --eval-seconds 30 --tracks 3]):
+ *     [--lookahead auto|L] [--hop-interval auto|K] [--threads 1] [--buffer 256] [--prefill 3] [--jack] [--dataset DIR --eval-seconds 30 --tracks 3]):
  * for each model and separator latency, runs the live engine headless (demo clip in, null output)
  * for N seconds and reports inference time and RTF, end-to-end latency, CPU and deadline misses;
  * with a dataset, also the median SDR of the streaming algorithm (same K, L, latency) next to the
@@ -37,6 +37,8 @@ export interface LiveBenchOptions {
    * (device periods included), not estimated as with the demo clip and the null output.
    */
   jack?: boolean;
+  /** Device output blocks queued at start (LiveOptions.prefillBlocks). */
+  prefillBlocks?: number;
   log?: (line: string) => void;
 }
 
@@ -97,6 +99,7 @@ async function benchRows(o: LiveBenchOptions, sampleRate: number, demo: Awaited<
           hopInterval: o.hopInterval,
           lookahead: o.lookahead,
           latencyMs,
+          ...(o.prefillBlocks !== undefined ? { prefillBlocks: o.prefillBlocks } : {}),
         });
         await new Promise((r) => setTimeout(r, 2000)); // warm-up, not counted
         engine.resetCounters();
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
       tracks: { type: 'string', default: '3' },
       buffer: { type: 'string', default: '256' },
       jack: { type: 'boolean', default: false },
+      prefill: { type: 'string' },
     },
   });
   const rows = await runLiveBench({
@@ -194,6 +198,7 @@ async function main(): Promise<void> {
     tracks: Number(values.tracks),
     bufferFrames: Number(values.buffer),
     jack: values.jack,
+    prefillBlocks: values.prefill === undefined ? undefined : Number(values.prefill),
   });
   process.stdout.write(formatLiveBench(rows));
 }
