@@ -158,7 +158,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const data: DspWorkerData = {
       modelDir,
       device: options.device ?? 'cpu',
-      threads: options.threads ?? Math.max(1, availableParallelism() - 1),
+      threads: options.threads ?? Math.min(2, availableParallelism()),
       sampleRate: options.sampleRate,
       blockFrames: B,
       hopInterval: options.hopInterval === 'auto' ? 0 : options.hopInterval,

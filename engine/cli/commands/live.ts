@@ -244,7 +244,7 @@ export function registerLive(program: Command): void {
     .addOption(new Option('--output-channels <n>', '2: the mix; 4: instrument L/R + rest L/R for a DAW').choices(['2', '4']).default('2'))
     .option('-m, --model <name|dir>', 'model name or package folder', 'guitar')
     .addOption(new Option('-d, --device <device>', 'inference device').choices(['cpu', 'cuda']).default('cpu'))
-    .option('-j, --threads <n>', 'inference threads (default: cores − 1)', intOption('--threads', 1, 256))
+    .option('-j, --threads <n>', 'inference threads (default: 2, or 1 on a single core)', intOption('--threads', 1, 256))
     .option('-l, --latency <ms>', 'input-to-output delay of the separator in ms (must exceed the window, lookahead and inference time)', numberOption('--latency', 1, 5000), 150)
     .option('--hop-interval <K>', 'run the model every K hops (17.4 ms each)', intOption('--hop-interval', 1, 32))
     .option('--lookahead <L|auto>', 'frames of lookahead in the model window (auto: the most the latency leaves room for, up to 4)', intOrAutoOption('--lookahead', 0, 62), 'auto')
