@@ -120,3 +120,18 @@ test('no MIDI system: the controller runs on with a clear status', () => {
   assert.equal(ctl.stats().ignored, 1);
   ctl.close();
 });
+
+test('the LED state is sent again once a freshly opened output has settled', async () => {
+  const { sys, ctl } = setup(FOOT);
+  assert.deepEqual(sys.sent.get('Pedal:in'), [[0xb0, 80, 0]]);
+  await new Promise((r) => setTimeout(r, 400));
+  // a message written while the port was being connected may have been lost: the full state again
+  assert.deepEqual(sys.sent.get('Pedal:in'), [[0xb0, 80, 0], [0xb0, 80, 0]]);
+  ctl.close();
+  const before = sys.sent.get('Pedal:in')?.length;
+  const again = setup(FOOT);
+  again.ctl.close(); // closed before the resend: nothing more is sent
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(again.sys.sent.get('Pedal:in')?.length, 1);
+  assert.equal(sys.sent.get('Pedal:in')?.length, before);
+});

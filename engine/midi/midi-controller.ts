@@ -8,6 +8,9 @@ import { tryLoadMidiBinding, type MidiBinding } from './midi-binding.js';
 import { MidiPorts, type MidiDirection, type MidiStatus } from './midi-ports.js';
 import { actionKey, predictState } from './state-view.js';
 
+
+/** Feedback is sent again this long after an output opens (see the 'opened' handler). */
+const FEEDBACK_RESEND_MS = 250;
 /**
  * MIDI control of a running engine: ports (hot-plug) → parser → mapper → coalescing queue →
  * ControlTarget, and target state → mapper feedback → LED messages out.
@@ -78,6 +81,7 @@ export class MidiController extends EventEmitter<MidiControllerEvents> {
   private flushing = false;
   private lastFlushAt = -Infinity;
   private readonly unsubscribe: () => void;
+  private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly counters: MidiControlStats = { received: 0, ignored: 0, actions: 0, applied: 0, coalesced: 0, dropped: 0, failed: 0, feedbackSent: 0, flushes: 0 };
   private warnedAt = -Infinity;
   private warningsHeld = 0;
@@ -106,9 +110,19 @@ export class MidiController extends EventEmitter<MidiControllerEvents> {
     this.ports.on('availability', (s) => this.emit('availability', s));
     this.ports.on('opened', (dir, port, reopened) => {
       if (dir === 'output') {
-        // a (re)connected controller shows the engine's state, not what its LEDs last held
+        // a (re)connected controller shows the engine's state, not what its LEDs last held; sent
+        // again once the connection has settled: a message written in the same moment the port
+        // is connected can be lost (JACK delivers from the next cycle; some devices ignore the
+        // first bytes after enumeration)
         this.mapper.resetFeedback();
         this.sendFeedback(this.target.state());
+        clearTimeout(this.resendTimer);
+        this.resendTimer = setTimeout(() => {
+          if (this.closed) return;
+          this.mapper.resetFeedback();
+          this.sendFeedback(this.target.state());
+        }, FEEDBACK_RESEND_MS);
+        this.resendTimer.unref?.();
       }
       this.emit('opened', dir, port, reopened);
     });
@@ -183,6 +197,7 @@ export class MidiController extends EventEmitter<MidiControllerEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.resendTimer);
     this.cancelLearn();
     this.clearSchedule();
     this.unsubscribe();
