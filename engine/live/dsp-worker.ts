@@ -43,18 +43,22 @@ async function main(): Promise<void> {
   const configFor = (k: number, l: number): StreamingConfig => ({
     model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval: k, lookahead: Math.min(l, model.chunkFrames - k), latencyMs: data.latencyMs,
   });
-  const lookaheadFor = async (k: number): Promise<number> => {
+  const plan = await StreamingSeparator.planner(sepModel, data.sampleRate, NB);
+  const lookaheadFor = (k: number): number => {
     if (data.lookahead >= 0) return data.lookahead;
-    const budgets = new Map<number, number>();
-    for (let l = 0; l <= AUTO_MAX_LOOKAHEAD; l++) {
-      budgets.set(l, await StreamingSeparator.planFor(configFor(k, l)).then((p) => p.inferenceBudgetMs, () => Number.NaN));
-    }
-    return chooseLookahead((l) => budgets.get(l) ?? Number.NaN, port.startupMs, { maxLookahead: AUTO_MAX_LOOKAHEAD });
+    const budgetMs = (l: number): number => {
+      try {
+        return plan(configFor(k, l)).inferenceBudgetMs;
+      } catch {
+        return Number.NaN; // the latency cannot hold this L at all
+      }
+    };
+    return chooseLookahead(budgetMs, port.startupMs, { maxLookahead: AUTO_MAX_LOOKAHEAD });
   };
   let sep: StreamingSeparator | null = null;
   while (sep === null) {
     try {
-      sep = await StreamingSeparator.create(configFor(hopInterval, await lookaheadFor(hopInterval)), port);
+      sep = await StreamingSeparator.create(configFor(hopInterval, lookaheadFor(hopInterval)), port);
     } catch (e) {
       // auto K: a K too large for the requested latency falls back to the largest K that fits
       // (the model may then miss deadlines: the report says so)

@@ -14,6 +14,10 @@ import { TransportCommand } from './file-transport.js';
 import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData, type LiveSource } from './live-shared.js';
 import { spectrumBufferBytes } from './spectrum-tap.js';
 
+/** Device output blocks queued at start, and blocks the DSP keeps ahead of a device (see LiveOptions). */
+const DEFAULT_PREFILL_BLOCKS = 3;
+const DEFAULT_DSP_QUEUE_BLOCKS = 2;
+
 export interface LiveOptions {
   /** 'device' (audio interface input), or a decoded buffer played in a loop (file or demo clip). */
   source: { kind: 'device'; inputDevice?: number } | { kind: 'buffer'; label: string; sampleRate: number; channels: Float32Array[] };
@@ -138,7 +142,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const outputRing = AudioRing.create(ringFrames, options.outputChannels);
     const params = ParamRing.create(1024);
     const transportParams = ParamRing.create(256);
-    const prefillBlocks = options.prefillBlocks ?? 3;
+    const prefillBlocks = options.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS;
     if (options.capture !== undefined && options.capture.nbChannels !== options.outputChannels) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `capture ring has ${options.capture.nbChannels} channels, the output ${options.outputChannels}`);
     }
@@ -175,7 +179,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       meters,
       stats,
       targetQueueFrames: 3 * B,
-      dspQueueBlocks: options.dspQueueBlocks ?? 2,
+      dspQueueBlocks: options.dspQueueBlocks ?? DEFAULT_DSP_QUEUE_BLOCKS,
       spectrum,
     };
     const dsp = startSiblingWorker(import.meta.url, 'dsp-worker', { workerData: data });
@@ -288,8 +292,8 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const s = this.stats;
     const dev = this.audio.stats();
     const B = dev.bufferFrames || this.options.bufferFrames;
-    const P = this.options.prefillBlocks ?? 3;
-    const Q = this.options.dspQueueBlocks ?? 2;
+    const P = this.options.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS;
+    const Q = this.options.dspQueueBlocks ?? DEFAULT_DSP_QUEUE_BLOCKS;
     const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
     if (this.options.source.kind === 'device') {
       // Plus the device's own I/O: a period to capture a block and a period to play it out.

@@ -148,19 +148,25 @@ export class StreamingSeparator {
     return new StreamingSeparator(config, port, toModel, fromModel, plan);
   }
 
-  /** The plan `create` would make for this config (throws as it would), without building anything. */
-  static async planFor(config: StreamingConfig): Promise<StreamingPlan> {
-    StreamingSeparator.checkConfig(config);
-    const { model, sampleRate, nbChannels } = config;
-    if (sampleRate === model.sampleRate) return planLatency(config, 0, 0);
-    const toModel = await createStreamingResampler(nbChannels, sampleRate, model.sampleRate);
-    const fromModel = await createStreamingResampler(nbChannels, model.sampleRate, sampleRate);
-    try {
-      return planLatency(config, toModel.latencyOutputFrames, fromModel.latencyOutputFrames);
-    } finally {
+  /**
+   * The plans `create` would make (throwing as it would) for any K and L at this model, rate and
+   * channel count, without building a separator: the resamplers' delays are read once.
+   */
+  static async planner(model: SeparatorModel, sampleRate: number, nbChannels: number): Promise<(config: StreamingConfig) => StreamingPlan> {
+    let toModelLatency = 0;
+    let fromModelLatency = 0;
+    if (sampleRate !== model.sampleRate) {
+      const toModel = await createStreamingResampler(nbChannels, sampleRate, model.sampleRate);
+      const fromModel = await createStreamingResampler(nbChannels, model.sampleRate, sampleRate);
+      toModelLatency = toModel.latencyOutputFrames;
+      fromModelLatency = fromModel.latencyOutputFrames;
       toModel.destroy();
       fromModel.destroy();
     }
+    return (config) => {
+      StreamingSeparator.checkConfig(config);
+      return planLatency(config, toModelLatency, fromModelLatency);
+    };
   }
 
   private static checkConfig(config: StreamingConfig): void {
