@@ -136,12 +136,12 @@ export class AudifyBackend implements AudioBackend {
         config.streamName,
         inp === null
           ? null
-          : (buf: Buffer) => {
+          : guarded(callbacks, (buf: Buffer) => {
               // audify's Buffer copies are fresh allocations, so normally 4-byte aligned
               const view = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength >> 2) : new Float32Array(Uint8Array.from(buf).buffer);
               callbacks.onInput(view);
-            },
-        out === null ? null : () => callbacks.onOutputConsumed(),
+            }),
+        out === null ? null : guarded(callbacks, () => callbacks.onOutputConsumed()),
         config.autoConnect ? 0 : RTAUDIO_JACK_DONT_CONNECT,
         (type: number, msg: string) => callbacks.onError(msg, type === ERROR_DRIVER || type === ERROR_SYSTEM || type === ERROR_THREAD),
       );
@@ -150,6 +150,21 @@ export class AudifyBackend implements AudioBackend {
     }
     return new AudifyStream(rt, frames);
   }
+}
+
+/**
+ * audify calls these through N-API thread-safe functions: an exception escaping one becomes a C++
+ * Napi::Error with no JS frame to catch it, and the process aborts. Report it instead (as a
+ * non-fatal stream error: the supervisor's watchdog still sees a dead stream).
+ */
+function guarded<A extends unknown[]>(callbacks: BackendCallbacks, fn: (...args: A) => void): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (e) {
+      callbacks.onError(`audio callback failed: ${describeError(e)}`, false);
+    }
+  };
 }
 
 class AudifyStream implements BackendStream {

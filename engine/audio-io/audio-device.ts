@@ -47,6 +47,9 @@ export interface AudioDeviceEvents {
   closed: [];
 }
 
+/** Time the audio worker gets to run audify's queued callbacks after its stream closed. */
+const CLOSE_DRAIN_MS = 100;
+
 /**
  * A duplex / output-only / input-only audio stream run by a worker_thread (main-thread side).
  * The engine reads device input from `input` and writes device output to `output`; both are
@@ -156,13 +159,17 @@ export class AudioDevice extends EventEmitter<AudioDeviceEvents> {
         clearTimeout(timer);
         void this.worker.terminate().then(() => resolve());
       };
+      // After the stream closed, audify may still have device callbacks queued for the worker's
+      // event loop; terminating the worker under them makes N-API throw outside any JS frame,
+      // which aborts the whole process. Let them run (they return at once) before terminating.
+      const drained = (): void => void setTimeout(done, CLOSE_DRAIN_MS);
       // the worker answers 'closed'; a wedged backend gets terminated after a grace period
       const timer = setTimeout(done, 2000);
       this.worker.once('exit', () => {
         clearTimeout(timer);
         resolve();
       });
-      this.once('closed', done);
+      this.once('closed', drained);
       const msg: MainToWorker = { type: 'close' };
       this.worker.postMessage(msg);
     });

@@ -5,7 +5,7 @@
  * Control messages (open result, loss, restore, close) travel by postMessage; audio never does.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AudioRing } from '../realtime/index.js';
+import { AudioRing, NICE, setThreadNice } from '../realtime/index.js';
 import { describeError, isStemstreamError } from '../errors.js';
 import type { AudioBackend, BackendStreamConfig } from './backend.js';
 import { AudifyBackend } from './audify-backend.js';
@@ -31,6 +31,8 @@ export type WorkerToMain = DeviceEvent | { type: 'failed'; code: string; message
 export type MainToWorker = { type: 'close' };
 
 const data = workerData as AudioWorkerData;
+// Device callbacks arrive on this thread: let them preempt the model (see thread-priority.ts).
+setThreadNice(NICE.audio);
 /** Time for audify's queued error callbacks to run before the main thread may terminate us. */
 const FAILED_GRACE_MS = 150;
 const port = parentPort;

@@ -29,8 +29,10 @@ export const Counter = {
   BUFFER_FRAMES: 10,
   /** Sample rate in use, Hz. */
   SAMPLE_RATE: 11,
+  /** Output frames skipped, once they arrived, to take back the latency an underflow added. */
+  TRIMMED_FRAMES: 12,
 } as const;
-export const COUNTER_COUNT = 12;
+export const COUNTER_COUNT = 13;
 
 export const DeviceState = { CLOSED: 0, OPENING: 1, RUNNING: 2, LOST: 3, FAILED: 4 } as const;
 export type DeviceStateName = 'closed' | 'opening' | 'running' | 'lost' | 'failed';
@@ -54,6 +56,7 @@ export interface DeviceStats {
   restarts: number;
   bufferFrames: number;
   sampleRate: number;
+  trimmedFrames: number;
 }
 
 export function readStats(c: Float64Array): DeviceStats {
@@ -70,5 +73,6 @@ export function readStats(c: Float64Array): DeviceStats {
     restarts: c[Counter.RESTARTS],
     bufferFrames: c[Counter.BUFFER_FRAMES],
     sampleRate: c[Counter.SAMPLE_RATE],
+    trimmedFrames: c[Counter.TRIMMED_FRAMES],
   };
 }

@@ -17,6 +17,13 @@ export interface JackServerOptions {
   periodFrames?: number;
   /** Server name; default unique per process. */
   name?: string;
+  /** Run jackd with SCHED_FIFO: 'auto' (default) when `chrt -f` works here; STEMSTREAM_JACK_REALTIME=0 turns it off. */
+  realtime?: boolean | 'auto';
+}
+
+/** Whether this process may create SCHED_FIFO threads (what jackd -R and its clients need). */
+export function canUseRealtime(): boolean {
+  return hasCommand('chrt') && spawnSync('chrt', ['-f', '10', 'true']).status === 0;
 }
 
 /** Whether an executable is on PATH. */
@@ -28,6 +35,7 @@ export class JackServer {
   readonly name: string;
   readonly sampleRate: number;
   readonly periodFrames: number;
+  readonly realtime: boolean;
   private proc: ChildProcess | null = null;
   private log = '';
 
@@ -35,6 +43,8 @@ export class JackServer {
     this.name = options.name ?? 'stemstream-test';
     this.sampleRate = options.sampleRate ?? 48000;
     this.periodFrames = options.periodFrames ?? 256;
+    const rt = options.realtime ?? (process.env.STEMSTREAM_JACK_REALTIME === '0' ? false : 'auto');
+    this.realtime = rt === 'auto' ? canUseRealtime() : rt;
   }
 
   /** Environment for JACK clients and tools: this server, never autostart another one. */
@@ -47,8 +57,12 @@ export class JackServer {
     Object.assign(process.env, { JACK_DEFAULT_SERVER: this.name, JACK_NO_START_SERVER: '1', JACK_NO_AUDIO_RESERVATION: '1' });
     this.clearStale();
     this.log = '';
-    // --no-realtime: containers and CI runners cannot usually get SCHED_FIFO
-    const proc = spawn('jackd', ['-n', this.name, '--no-realtime', '-d', 'dummy', '-r', String(this.sampleRate), '-p', String(this.periodFrames), '-C', '2', '-P', '2'], {
+    // Real-time scheduling when this process may have it (root, or an rtprio limit): without it,
+    // a client thread that the OS delays past one period makes JACK2 skip that client for the
+    // cycle ("client was not finished"), which drops or repeats a block between clients that no
+    // client can see. Containers without CAP_SYS_NICE fall back to --no-realtime.
+    const rt = this.realtime ? ['-R', '-P', '70'] : ['--no-realtime'];
+    const proc = spawn('jackd', ['-n', this.name, ...rt, '-d', 'dummy', '-r', String(this.sampleRate), '-p', String(this.periodFrames), '-C', '2', '-P', '2'], {
       env: this.env(),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
@@ -72,7 +86,10 @@ export class JackServer {
    */
   private clearStale(): void {
     // A server of our name left by an interrupted run would make this start fail: it is ours to end.
-    spawnSync('pkill', ['-KILL', '-f', `^jackd -n ${this.name} `]);
+    const ours = ['-f', `^jackd -n ${this.name} `];
+    spawnSync('pkill', ['-KILL', ...ours]);
+    // SIGKILL is not instant: a server still dying would make ours fail with "already active"
+    for (let i = 0; i < 40 && spawnSync('pgrep', ours).status === 0; i++) spawnSync('sleep', ['0.05']);
     if (!existsSync('/dev/shm')) return;
     const noJackd = spawnSync('pgrep', ['-x', 'jackd']).status === 1;
     for (const f of readdirSync('/dev/shm')) {

@@ -87,3 +87,39 @@ test('a late worker is counted as device silence, and latency does not grow afte
   for (let p = 0; p < 20; p++) stream.period();
   assert.ok(stream.queue.length <= 2 + 2 + 1);
 });
+
+test('duplex: frames that arrive after an underflow are skipped, so the latency stays as planned', () => {
+  const { output, counters, stream } = setup(2, 2);
+  const block = (k: number) => ramp(FRAMES * 2, 1000 * k + 1);
+  output!.pushInterleaved(block(1), FRAMES);
+  stream.period(); // writes block 1
+  stream.period(); // ring empty: silence, one block of debt
+  assert.equal(counters[Counter.UNDERFLOW_FRAMES], FRAMES);
+  output!.pushInterleaved(block(2), FRAMES); // the late block
+  stream.period(); // only the late block is there: nothing beyond the next block, so it plays
+  assert.equal(counters[Counter.TRIMMED_FRAMES], 0);
+  output!.pushInterleaved(block(3), FRAMES);
+  output!.pushInterleaved(block(4), FRAMES);
+  output!.pushInterleaved(block(5), FRAMES);
+  stream.period(); // two blocks beyond the next: skip one (the debt), queue block 4
+  stream.period(); // queue block 5
+  stream.period();
+  stream.period();
+  assert.equal(counters[Counter.TRIMMED_FRAMES], FRAMES);
+  const n = FRAMES * 2;
+  const played = stream.played.slice(2 * n); // after the prefill
+  assert.deepEqual(played.slice(0, n), [...block(1)]);
+  assert.ok(played.slice(n, 2 * n).every((v) => v === 0));
+  assert.deepEqual(played.slice(2 * n, 3 * n), [...block(2)]);
+  assert.deepEqual(played.slice(3 * n, 4 * n), [...block(4)]);
+  assert.deepEqual(played.slice(4 * n, 5 * n), [...block(5)]);
+});
+
+test('output-only streams keep no underflow debt (the engine paces them by its queue)', () => {
+  const { output, counters, stream } = setup(0, 2);
+  stream.period(); // plays prefill; the ring is empty: silence is queued
+  for (let k = 0; k < 4; k++) output!.pushInterleaved(ramp(FRAMES * 2, k), FRAMES);
+  for (let k = 0; k < 4; k++) stream.period();
+  assert.ok(counters[Counter.UNDERFLOW_FRAMES] > 0);
+  assert.equal(counters[Counter.TRIMMED_FRAMES], 0);
+});

@@ -13,6 +13,12 @@ import { Counter } from './device-counters.js';
  * output latency budget the worker has to answer in. If the worker stalls and then catches up,
  * the device queue would stay long forever (latency grows); blocks beyond prefill + slack are
  * therefore dropped (DROPPED_OUTPUT_BLOCKS) instead of queued.
+ *
+ * Constant latency in duplex streams: an underflow plays silence in place of frames that arrive
+ * later, so from then on every frame would leave one underflow later. The pump keeps that debt and
+ * skips as many frames once the ring holds them beyond the next block (TRIMMED_FRAMES), so a
+ * start-up hiccup or a stall costs one glitch, not a lasting delay. (Output-only streams are paced
+ * by the engine's queue target, so an underflow there adds no latency.)
  */
 export class StreamPump {
   private stream: BackendStream | null = null;
@@ -23,6 +29,8 @@ export class StreamPump {
   private periods = 0;
   private silentBase = 0;
   private silentNow = 0;
+  /** Frames played as silence (duplex) whose data has not been skipped yet. */
+  private debt = 0;
   /** Time of the last device callback (ms, from `now`), for the stall watchdog. */
   lastCallbackAt = 0;
 
@@ -53,6 +61,7 @@ export class StreamPump {
     this.written = 0;
     this.consumed = 0;
     this.periods = 0;
+    this.debt = 0;
     this.lastCallbackAt = this.now();
     if (this.outputRing !== null) {
       this.block.fill(0);
@@ -107,10 +116,17 @@ export class StreamPump {
       c[Counter.DROPPED_OUTPUT_BLOCKS]++;
       return;
     }
+    if (this.debt > 0 && ring.availableReadFrames() - frames >= this.debt) {
+      // the late frames have arrived (the ring is a whole debt beyond its normal fill): drop them
+      ring.ring.skip(this.debt * ring.nbChannels);
+      c[Counter.TRIMMED_FRAMES] += this.debt;
+      this.debt = 0;
+    }
     const got = ring.popInterleaved(this.block, frames);
     if (got < frames) {
       this.block.fill(0, got * ring.nbChannels);
       c[Counter.UNDERFLOW_FRAMES] += frames - got;
+      if (this.inputRing !== null) this.debt += frames - got;
     }
     stream.write(this.block);
     this.written++;

@@ -1,7 +1,7 @@
 /**
  * Live benchmark (`npm run bench` calls `runLiveBench`; standalone:
  *   node dist/engine/bench/live-bench.js --models dirA,dirB [--latencies 100,150,250] [--seconds 60]
- *     [--lookahead auto|L] [--hop-interval auto|K] [--threads 1] [--buffer 256] [--prefill 3] [--jack] [--dataset DIR --eval-seconds 30 --tracks 3]):
+ *     [--lookahead auto|L] [--hop-interval auto|K] [--threads 1] [--buffer 256] [--prefill 3] [--dsp-queue 2] [--jack] [--dataset DIR --eval-seconds 30 --tracks 3]):
  * for each model and separator latency, runs the live engine headless (demo clip in, null output)
  * for N seconds and reports inference time and RTF, end-to-end latency, CPU and deadline misses;
  * with a dataset, also the median SDR of the streaming algorithm (same K, L, latency) next to the
@@ -39,6 +39,8 @@ export interface LiveBenchOptions {
   jack?: boolean;
   /** Device output blocks queued at start (LiveOptions.prefillBlocks). */
   prefillBlocks?: number;
+  /** Blocks the DSP keeps queued ahead of the device (default: the engine's). */
+  dspQueueBlocks?: number;
   log?: (line: string) => void;
 }
 
@@ -100,6 +102,7 @@ async function benchRows(o: LiveBenchOptions, sampleRate: number, demo: Awaited<
           lookahead: o.lookahead,
           latencyMs,
           ...(o.prefillBlocks !== undefined ? { prefillBlocks: o.prefillBlocks } : {}),
+          ...(o.dspQueueBlocks !== undefined ? { dspQueueBlocks: o.dspQueueBlocks } : {}),
         });
         await new Promise((r) => setTimeout(r, 2000)); // warm-up, not counted
         engine.resetCounters();
@@ -159,11 +162,11 @@ const f = (v: number | undefined, d = 1): string => (v === undefined || Number.i
 
 /** The table printed by the bench. */
 export function formatLiveBench(rows: readonly LiveBenchRow[]): string {
-  const head = 'model                          sep ms  K  L  end-to-end ms  floor ms  infer ms (max)   RTF   CPU %  misses/requests  xruns  SDR stream / offline';
+  const head = 'model                          sep ms  K  L  end-to-end ms  floor ms  infer ms (max)   RTF   CPU %  misses/requests  xruns  DSP ms max  SDR stream / offline';
   const lines = rows.map((r) =>
     !r.ok
       ? `${r.model.padEnd(30)} ${String(r.latencyMs).padStart(6)}  failed: ${r.error}`
-      : `${r.model.slice(-30).padEnd(30)} ${String(r.latencyMs).padStart(6)} ${String(r.hopInterval).padStart(2)} ${String(r.lookahead).padStart(2)}  ${`${f(r.endToEndMs)}${r.latencyKind === 'exact' ? '' : '~'}`.padStart(13)}  ${f(r.windowFloorMs).padStart(8)}  ${`${f(r.inferenceMsMean)} (${f(r.inferenceMsMax, 0)})`.padStart(14)}  ${f(r.inferenceRtf, 2).padStart(5)}  ${f(r.cpuPercent, 0).padStart(5)}  ${`${r.deadlineMisses}/${r.requests}`.padStart(15)}  ${String(r.xruns).padStart(5)}  ${f(r.sdrStreaming, 2)} / ${f(r.sdrOffline, 2)}`,
+      : `${r.model.slice(-30).padEnd(30)} ${String(r.latencyMs).padStart(6)} ${String(r.hopInterval).padStart(2)} ${String(r.lookahead).padStart(2)}  ${`${f(r.endToEndMs)}${r.latencyKind === 'exact' ? '' : '~'}`.padStart(13)}  ${f(r.windowFloorMs).padStart(8)}  ${`${f(r.inferenceMsMean)} (${f(r.inferenceMsMax, 0)})`.padStart(14)}  ${f(r.inferenceRtf, 2).padStart(5)}  ${f(r.cpuPercent, 0).padStart(5)}  ${`${r.deadlineMisses}/${r.requests}`.padStart(15)}  ${String(r.xruns).padStart(5)}  ${f(r.dspMsMax, 2).padStart(10)}  ${f(r.sdrStreaming, 2)} / ${f(r.sdrOffline, 2)}`,
   );
   const note = rows.some((r) => r.ok && r.latencyKind !== 'exact') ? '~ end to end estimated from the queues (demo clip → null output); unmarked: counted exactly through JACK\n' : '';
   return `${head}\n${lines.join('\n')}\n${note}`;
@@ -184,6 +187,7 @@ async function main(): Promise<void> {
       buffer: { type: 'string', default: '256' },
       jack: { type: 'boolean', default: false },
       prefill: { type: 'string' },
+      'dsp-queue': { type: 'string' },
     },
   });
   const rows = await runLiveBench({
@@ -199,6 +203,7 @@ async function main(): Promise<void> {
     bufferFrames: Number(values.buffer),
     jack: values.jack,
     prefillBlocks: values.prefill === undefined ? undefined : Number(values.prefill),
+    dspQueueBlocks: values['dsp-queue'] === undefined ? undefined : Number(values['dsp-queue']),
   });
   process.stdout.write(formatLiveBench(rows));
 }

@@ -35,3 +35,18 @@ test('L is the largest lookahead whose budget still holds twice the inference', 
   // NaN: the latency cannot hold that L at all
   assert.equal(chooseLookahead((l) => (l > 2 ? Number.NaN : 100), 10, { maxLookahead: 4 }), 2);
 });
+
+test('at a fixed latency, K also leaves the deadline twice the inference, or the best compromise', () => {
+  // 135 ms with 92 ms of structural delay at K = 1; every further hop of K takes 17.4 ms of it
+  const budgetMs = (k: number) => 135 - 92 - (k - 1) * hopMs + hopMs;
+  // 19 ms: throughput alone wants K = 2 (19 > 10.4); K = 2 leaves 43 ms ≥ 38
+  assert.equal(chooseHopInterval(19, { hopMs, chunkFrames: 64, budgetMs }), 2);
+  // 22 ms: throughput alone would take K = 3 (22 > 20.9), whose deadline is 25.6 ms: a sure miss.
+  // K = 2 keeps the deadline at 43 ms (ratio 0.98) and the throughput ratio 0.95: the compromise.
+  assert.equal(chooseHopInterval(22, { hopMs, chunkFrames: 64 }), 3);
+  assert.equal(chooseHopInterval(22, { hopMs, chunkFrames: 64, budgetMs }), 2);
+  // a K the latency cannot hold at all is never chosen
+  assert.equal(chooseHopInterval(5, { hopMs, chunkFrames: 64, budgetMs: (k) => (k === 1 ? Number.NaN : 60) }), 2);
+  // no K fits at all: the throughput choice stands
+  assert.equal(chooseHopInterval(11, { hopMs, chunkFrames: 64, budgetMs: () => Number.NaN }), 2);
+});

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.js';
 import { Mixer } from '../mixer/index.js';
 import { loadModel } from '../model/index.js';
-import { AudioRing, ParamRing } from '../realtime/index.js';
+import { AudioRing, NICE, ParamRing, setThreadNice } from '../realtime/index.js';
 import { separatorModel } from '../separator/index.js';
 import { StreamingSeparator, WorkerInferencePort, type StreamingConfig } from '../streaming/index.js';
 import { chooseHopInterval, chooseLookahead } from './choose-hop-interval.js';
@@ -22,8 +22,11 @@ const B = data.blockFrames;
 const NB = 2; // stereo in
 /** Auto lookahead stops here: a few frames of future context give most of the quality. */
 const AUTO_MAX_LOOKAHEAD = 4;
+/** Longest sleep of the idle DSP loop: how soon a `stop` is seen when the device is silent. */
+const WAIT_MS = 20;
 
 async function main(): Promise<void> {
+  setThreadNice(NICE.dsp);
   // The model is loaded here only for its manifest; inference runs in its own worker.
   const model = await loadModel(data.modelDir, { threads: 1 });
   const sepModel = separatorModel(model);
@@ -33,28 +36,30 @@ async function main(): Promise<void> {
     chunkFrames: model.chunkFrames,
     threads: data.threads,
     device: data.device,
+    lowPriority: true,
   });
   await model.dispose();
   // K = 0: pick it from the inference time measured at start-up; L < 0: the largest lookahead
   // the latency leaves room for (see chooseLookahead).
   const hopMs = (1000 * sepModel.stft.hop) / sepModel.sampleRate;
   const auto = data.hopInterval <= 0;
-  let hopInterval = auto ? chooseHopInterval(port.startupMs, { hopMs, chunkFrames: model.chunkFrames }) : data.hopInterval;
   const configFor = (k: number, l: number): StreamingConfig => ({
     model: sepModel, sampleRate: data.sampleRate, nbChannels: NB, blockFrames: B, hopInterval: k, lookahead: Math.min(l, model.chunkFrames - k), latencyMs: data.latencyMs,
   });
   const plan = await StreamingSeparator.planner(sepModel, data.sampleRate, NB);
-  const lookaheadFor = (k: number): number => {
-    if (data.lookahead >= 0) return data.lookahead;
-    const budgetMs = (l: number): number => {
-      try {
-        return plan(configFor(k, l)).inferenceBudgetMs;
-      } catch {
-        return Number.NaN; // the latency cannot hold this L at all
-      }
-    };
-    return chooseLookahead(budgetMs, port.startupMs, { maxLookahead: AUTO_MAX_LOOKAHEAD });
+  const budgetMs = (k: number, l: number): number => {
+    try {
+      return plan(configFor(k, l)).inferenceBudgetMs;
+    } catch {
+      return Number.NaN; // the latency cannot hold this K and L at all
+    }
   };
+  const fixedL = Math.max(0, data.lookahead);
+  let hopInterval = auto
+    ? chooseHopInterval(port.startupMs, { hopMs, chunkFrames: model.chunkFrames, budgetMs: (k) => budgetMs(k, fixedL) })
+    : data.hopInterval;
+  const lookaheadFor = (k: number): number =>
+    data.lookahead >= 0 ? data.lookahead : chooseLookahead((l) => budgetMs(k, l), port.startupMs, { maxLookahead: AUTO_MAX_LOOKAHEAD });
   let sep: StreamingSeparator | null = null;
   while (sep === null) {
     try {
@@ -115,9 +120,14 @@ async function main(): Promise<void> {
   while (!stopping) {
     // Pace: a device input gives a block when the device has captured one; a buffer source
     // produces whenever the output queue is below its target (the output device drains it).
+    // Marks first, then the checks: a move between the two still wakes the wait at once.
+    const inputMark = input ? input.ring.writeMark() : 0;
+    const outputMark = output.ring.readMark();
     const haveInput = input ? input.availableReadFrames() >= B : output.availableReadFrames() < data.targetQueueFrames;
     if (!haveInput || output.availableWriteFrames() < B) {
-      await new Promise((r) => setTimeout(r, 1));
+      // sleep until the device moves (not a timer: a 1 ms timer wakes up to ~1 ms late, which
+      // is most of a 64-frame period); the timeout only lets `stop` through
+      await (input && !haveInput ? input.ring.waitForPush(inputMark, WAIT_MS) : output.ring.waitForPop(outputMark, WAIT_MS));
       continue;
     }
     const t0 = performance.now();

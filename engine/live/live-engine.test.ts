@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultMixerState, type MixerState } from '../mixer/index.js';
 import { repoPath } from '../paths.js';
 import { AudioRing } from '../realtime/index.js';
-import { LiveEngine } from './live-engine.js';
+import { LiveEngine, defaultDspQueueBlocks } from './live-engine.js';
 import { LiveStat } from './live-shared.js';
 import { maxStep, musicLike, referenceRender } from './reference-render.js';
 
@@ -160,4 +160,12 @@ test('transport: pause fades to exact silence and freezes the position, seek jum
   } finally {
     await engine.stop();
   }
+});
+
+test('the DSP queue default is counted in time: 8 ms, at least 2 blocks', () => {
+  assert.equal(defaultDspQueueBlocks(256, 48000), 2);
+  assert.equal(defaultDspQueueBlocks(128, 48000), 3);
+  assert.equal(defaultDspQueueBlocks(64, 48000), 6);
+  assert.equal(defaultDspQueueBlocks(64, 96000), 12);
+  assert.equal(defaultDspQueueBlocks(1024, 44100), 2);
 });

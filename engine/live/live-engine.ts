@@ -14,9 +14,19 @@ import { TransportCommand } from './file-transport.js';
 import { LIVE_STAT_COUNT, LiveStat, type DspWorkerData, type LiveSource } from './live-shared.js';
 import { spectrumBufferBytes } from './spectrum-tap.js';
 
-/** Device output blocks queued at start, and blocks the DSP keeps ahead of a device (see LiveOptions). */
+/** Device output blocks queued at start (see LiveOptions). */
 const DEFAULT_PREFILL_BLOCKS = 3;
-const DEFAULT_DSP_QUEUE_BLOCKS = 2;
+/**
+ * How long the DSP thread may be late before the device plays a dropout. Its worst block took
+ * 3.4–4.7 ms at 64-frame buffers on the 2-core machine (preempted, not computing: the mean is
+ * 0.06 ms), so a queue counted in blocks was too short for small buffers.
+ */
+const DSP_QUEUE_MS = 8;
+
+/** Blocks the DSP keeps ahead of a device input by default: DSP_QUEUE_MS, and at least 2. */
+export function defaultDspQueueBlocks(bufferFrames: number, sampleRate: number): number {
+  return Math.max(2, Math.ceil((DSP_QUEUE_MS * sampleRate) / 1000 / bufferFrames - 1e-9));
+}
 
 export interface LiveOptions {
   /** 'device' (audio interface input), or a decoded buffer played in a loop (file or demo clip). */
@@ -30,7 +40,7 @@ export interface LiveOptions {
   model: string;
   device?: InferenceDevice;
   threads?: number;
-  /** K, or 'auto': the smallest K whose hops cover the measured inference time with margin (see chooseHopInterval). */
+  /** K, or 'auto': the smallest K that keeps up with the measured inference with margin and leaves its deadline at this latency twice the inference (see chooseHopInterval). */
   hopInterval: number | 'auto';
   /** L, or 'auto': the largest L (up to 4) whose inference budget holds twice the measured inference (see chooseLookahead). */
   lookahead: number | 'auto';
@@ -39,7 +49,8 @@ export interface LiveOptions {
   prefillBlocks?: number;
   /**
    * Device input: silent blocks the DSP queues ahead of the device at start, i.e. how long the
-   * DSP thread may stall (GC, a busy core) before the device plays a dropout. Default 2.
+   * DSP thread may stall (GC, a busy core) before the device plays a dropout. Default: 8 ms
+   * worth, at least 2 (defaultDspQueueBlocks).
    */
   dspQueueBlocks?: number;
   /** Fade length of transport pause/seek/loop in ms. Default 10. */
@@ -179,7 +190,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       meters,
       stats,
       targetQueueFrames: 3 * B,
-      dspQueueBlocks: options.dspQueueBlocks ?? DEFAULT_DSP_QUEUE_BLOCKS,
+      dspQueueBlocks: options.dspQueueBlocks ?? defaultDspQueueBlocks(B, options.sampleRate),
       spectrum,
     };
     const dsp = startSiblingWorker(import.meta.url, 'dsp-worker', { workerData: data });
@@ -293,12 +304,12 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const dev = this.audio.stats();
     const B = dev.bufferFrames || this.options.bufferFrames;
     const P = this.options.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS;
-    const Q = this.options.dspQueueBlocks ?? DEFAULT_DSP_QUEUE_BLOCKS;
+    const Q = this.options.dspQueueBlocks ?? defaultDspQueueBlocks(this.options.bufferFrames, this.options.sampleRate);
     const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
     if (this.options.source.kind === 'device') {
       // Plus the device's own I/O: a period to capture a block and a period to play it out.
       const deviceIo = 2 * B;
-      return deviceIo + D + (P + Q) * B + dev.underflowFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
+      return deviceIo + D + (P + Q) * B + dev.underflowFrames - dev.trimmedFrames + dev.deviceSilentBlocks * B - dev.droppedOutputBlocks * B - dev.overflowFrames - s[LiveStat.OUTPUT_OVERRUN_FRAMES];
     }
     return D + s[LiveStat.OUTPUT_QUEUE_MEAN] + P * B;
   }

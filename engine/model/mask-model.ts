@@ -99,6 +99,9 @@ export async function loadModel(ref: string, options: LoadModelOptions = {}): Pr
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // ORT's pool threads busy-wait between runs by default: a live engine runs the model a few
+      // dozen times a second, and spinning threads take the cores from the DSP and audio threads.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
   } catch (e) {
     const code = device === 'cuda' ? 'SS_ERR_NO_CUDA' : 'SS_ERR_BAD_MODEL';

@@ -106,3 +106,38 @@ test('cross-thread: every sample arrives exactly once and in order', async () =>
   assert.equal(consumer.received, total);
   assert.equal(ring.availableRead(), 0);
 });
+
+// A pending Atomics.waitAsync does not keep Node's event loop alive (the engine's workers have
+// their message ports for that): the tests hold it open with a timer.
+const keepAlive = async (fn: () => Promise<void>): Promise<void> => {
+  const t = setInterval(() => undefined, 1000);
+  try {
+    await fn();
+  } finally {
+    clearInterval(t);
+  }
+};
+
+test('waitForPush wakes on a push after the mark, at once if one came before the wait', () => keepAlive(async () => {
+  const ring = RingBuffer.create(16);
+  const mark = ring.writeMark();
+  ring.push([1, 2]); // between the mark and the wait: the wait must not sleep
+  const t0 = performance.now();
+  await ring.waitForPush(mark, 1000);
+  assert.ok(performance.now() - t0 < 500);
+  const mark2 = ring.writeMark();
+  const woke = ring.waitForPush(mark2, 5000).then(() => performance.now());
+  const pushedAt = performance.now();
+  setTimeout(() => ring.push([3]), 20);
+  assert.ok((await woke) - pushedAt < 1000, 'woken by the push, not the timeout');
+  assert.equal(await ring.waitForPush(ring.writeMark(), 10), 'timed-out');
+}));
+
+test('waitForPop wakes the producer when the consumer pops', () => keepAlive(async () => {
+  const ring = RingBuffer.create(4);
+  ring.push([1, 2, 3, 4]);
+  const mark = ring.readMark();
+  const woke = ring.waitForPop(mark, 5000);
+  setTimeout(() => ring.pop(new Float32Array(1)), 10);
+  assert.equal(await woke, 'ok');
+}));

@@ -12,7 +12,10 @@
  *   bytes 16..   storage: capacity + 1 elements (one slot stays empty to tell full from empty)
  *
  * Each side loads both indices with Atomics, copies its data, then publishes only its own
- * index with `Atomics.store` (a release: the copied data is visible before the index moves).
+ * index with `Atomics.store` (a release: the copied data is visible before the index moves)
+ * and wakes a waiter of the other side with `Atomics.notify` (no syscall when nobody waits).
+ * A worker loop that has nothing to do sleeps in `waitForPush`/`waitForPop` (Atomics.waitAsync)
+ * instead of polling on a timer: it wakes within microseconds of the other side's move.
  */
 
 const HEADER_BYTES = 16;
@@ -42,6 +45,8 @@ export class RingBuffer<T extends RingArray = Float32Array> {
   /** Number of elements the ring can hold at once. */
   readonly capacity: number;
   private readonly indices: Uint32Array;
+  /** The same two indices as Int32 (what Atomics.wait/notify take; indices stay below 2^31). */
+  private readonly sync: Int32Array;
   private readonly storage: T;
   /** capacity + 1: the modulus of the indices. */
   private readonly slots: number;
@@ -72,6 +77,7 @@ export class RingBuffer<T extends RingArray = Float32Array> {
       throw new TypeError(`SharedArrayBuffer of ${sab.byteLength} bytes is not a ring of ${type.name}`);
     }
     this.indices = new Uint32Array(sab, 0, 4);
+    this.sync = new Int32Array(sab, 0, 2);
     const tag = this.indices[TAG];
     if (tag !== 0 && tag !== tagOf(type)) throw new TypeError(`ring element type mismatch: buffer was created for another type than ${type.name}`);
     this.buf = sab;
@@ -117,6 +123,7 @@ export class RingBuffer<T extends RingArray = Float32Array> {
     for (let i = 0; i < first; i++) storage[w + i] = src[offset + i];
     for (let i = first; i < n; i++) storage[i - first] = src[offset + i];
     Atomics.store(this.indices, WRITE, (w + n) % this.slots);
+    Atomics.notify(this.sync, WRITE);
     return n;
   }
 
@@ -135,6 +142,7 @@ export class RingBuffer<T extends RingArray = Float32Array> {
     for (let i = 0; i < first; i++) dst[offset + i] = storage[r + i];
     for (let i = first; i < n; i++) dst[offset + i] = storage[i - first];
     Atomics.store(this.indices, READ, (r + n) % this.slots);
+    Atomics.notify(this.sync, READ);
     return n;
   }
 
@@ -143,7 +151,37 @@ export class RingBuffer<T extends RingArray = Float32Array> {
     const w = Atomics.load(this.indices, WRITE);
     const r = Atomics.load(this.indices, READ);
     const n = Math.min((w + this.slots - r) % this.slots, Math.max(0, count));
-    if (n > 0) Atomics.store(this.indices, READ, (r + n) % this.slots);
+    if (n > 0) {
+      Atomics.store(this.indices, READ, (r + n) % this.slots);
+      Atomics.notify(this.sync, READ);
+    }
     return n;
   }
+
+  /** The producer's position now. Take it *before* checking `availableRead`, then wait on it. */
+  writeMark(): number {
+    return Atomics.load(this.sync, WRITE);
+  }
+
+  /** The consumer's position now (see `writeMark`). */
+  readMark(): number {
+    return Atomics.load(this.sync, READ);
+  }
+
+  /**
+   * Consumer side, for worker loops (allocates a promise; never in an audio callback): resolves
+   * once the producer has pushed since `mark` was taken, or after `timeoutMs`.
+   */
+  waitForPush(mark: number, timeoutMs: number): Promise<unknown> {
+    return settle(Atomics.waitAsync(this.sync, WRITE, mark, timeoutMs));
+  }
+
+  /** Producer side, like `waitForPush`: resolves once the consumer has popped since `mark`. */
+  waitForPop(mark: number, timeoutMs: number): Promise<unknown> {
+    return settle(Atomics.waitAsync(this.sync, READ, mark, timeoutMs));
+  }
+}
+
+function settle(w: { async: boolean; value: unknown }): Promise<unknown> {
+  return w.async ? (w.value as Promise<unknown>) : Promise.resolve(w.value);
 }

@@ -15,6 +15,8 @@ export interface InferenceWorkerData {
   timesBuffer: SharedArrayBuffer;
   /** Timed runs after warm-up whose median is reported as `startupMs` (default 5). */
   timingRuns?: number;
+  /** Lower this thread's (and the model pool's) priority below the audio threads'. */
+  lowPriority?: boolean;
 }
 
 /** Bytes of the shared buffer: control words, then the windows, then the masks. */

@@ -7,9 +7,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadModel } from '../model/index.js';
+import { NICE, setThreadNice } from '../realtime/index.js';
 import { SLOT, type InferenceWorkerData, slotLayout } from './inference-shared.js';
 
 const data = workerData as InferenceWorkerData;
+// Before the session exists, so that onnxruntime's pool threads inherit it.
+if (data.lowPriority) setThreadNice(NICE.inference);
 const model = await loadModel(data.modelDir, { threads: data.threads, device: data.device });
 const { control, windows, masks, per } = slotLayout(data.buffer, data.slots, data.nbBins, data.chunkFrames);
 const input = new Float32Array(per);

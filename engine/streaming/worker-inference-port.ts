@@ -13,6 +13,8 @@ export interface WorkerPortOptions {
   device?: InferenceDevice;
   /** Requests that can be in flight; older ones are overwritten (they have missed anyway). */
   slots?: number;
+  /** Run the model at a lower thread priority than audio and DSP (the live engine; see thread-priority.ts). */
+  lowPriority?: boolean;
 }
 
 export interface InferenceTimes {
@@ -69,6 +71,7 @@ export class WorkerInferencePort implements InferencePort {
       chunkFrames: options.chunkFrames,
       buffer,
       timesBuffer,
+      lowPriority: options.lowPriority ?? false,
     };
     const worker = startSiblingWorker(import.meta.url, 'inference-worker', { workerData });
     const startupMs = await new Promise<number>((resolve, reject) => {
