@@ -7,7 +7,7 @@ import torch
 from scipy.io import wavfile
 
 from _helpers import write_dataset
-from stemstream_train.data import AugmentConfig, CropDataset, DatasetError, find_tracks, full_track_spectrograms, load_tracks, load_wav_mono, unpadded
+from stemstream_train.data import AugmentConfig, CropDataset, DatasetError, find_tracks, full_track_spectrograms, load_tracks, load_wav_mono, random_eq, unpadded
 from stemstream_train.transforms import make_filterbanks
 
 
@@ -81,6 +81,25 @@ class DataTest(unittest.TestCase):
         # Without augmentation every crop's rest belongs to its own instrument: gains fixed at 0 dB.
         aug = CropDataset(self.tracks, seed=1, augment=AugmentConfig(gain_db=6.0, remix_p=1.0)).batch(0, 8)
         self.assertFalse(torch.allclose(aug.mix, plain.mix))
+
+    def test_random_eq_is_bounded_smooth_and_off_by_default(self) -> None:
+        freqs = np.arange(769) * 22050 / 1536
+        rng = np.random.default_rng(0)
+        np.testing.assert_array_equal(random_eq(rng, freqs, AugmentConfig()), np.ones(769, np.float32))
+        cfg = AugmentConfig(eq_db=9.0, eq_bands=3, eq_tilt_db=2.0)
+        curves = np.stack([random_eq(rng, freqs, cfg) for _ in range(50)])
+        db = 20 * np.log10(curves)
+        self.assertLessEqual(float(np.abs(db).max()), 3 * 9.0 + 2.0 * np.log2(11025 / 1000) + 1e-3)
+        self.assertGreater(float(db.std()), 1.0)  # it does change the spectrum
+        # smooth: neighbouring bins above 200 Hz differ by well under a dB
+        self.assertLess(float(np.abs(np.diff(db[:, 14:], axis=1)).max()), 1.0)
+
+    def test_eq_augmentation_keeps_the_mix_a_complex_sum(self) -> None:
+        plain = CropDataset(self.tracks, seed=2).batch(0, 4)
+        eq = CropDataset(self.tracks, seed=2, augment=AugmentConfig(gain_db=0.0, remix_p=0.0, eq_db=9.0)).batch(0, 4)
+        self.assertFalse(torch.allclose(eq.target, plain.target))
+        self.assertTrue(bool((eq.mix <= eq.target + eq.rest + 1e-5).all()))
+        self.assertTrue(bool((eq.mix >= (eq.target - eq.rest).abs() - 1e-5).all()))
 
     def test_songs_shuffled_across_batch(self) -> None:
         ds = CropDataset(self.tracks, seed=0)
