@@ -21,8 +21,12 @@ export interface JackServerOptions {
   realtime?: boolean | 'auto';
 }
 
-/** Whether this process may create SCHED_FIFO threads (what jackd -R and its clients need). */
+/**
+ * Whether test servers run real-time by default: this process may create SCHED_FIFO threads
+ * (what jackd -R and its clients need), unless STEMSTREAM_JACK_REALTIME=0.
+ */
 export function canUseRealtime(): boolean {
+  if (process.env.STEMSTREAM_JACK_REALTIME === '0') return false;
   return hasCommand('chrt') && spawnSync('chrt', ['-f', '10', 'true']).status === 0;
 }
 
@@ -43,7 +47,7 @@ export class JackServer {
     this.name = options.name ?? 'stemstream-test';
     this.sampleRate = options.sampleRate ?? 48000;
     this.periodFrames = options.periodFrames ?? 256;
-    const rt = options.realtime ?? (process.env.STEMSTREAM_JACK_REALTIME === '0' ? false : 'auto');
+    const rt = options.realtime ?? 'auto';
     this.realtime = rt === 'auto' ? canUseRealtime() : rt;
   }
 

@@ -18,8 +18,8 @@ import { spectrumBufferBytes } from './spectrum-tap.js';
 const DEFAULT_PREFILL_BLOCKS = 3;
 /**
  * How long the DSP thread may be late before the device plays a dropout. Its worst block took
- * 3.4–4.7 ms at 64-frame buffers on the 2-core machine (preempted, not computing: the mean is
- * 0.06 ms), so a queue counted in blocks was too short for small buffers.
+ * 3.4–6.7 ms at 64-frame buffers on the 2-core machine (preempted, not computing: a 256-frame
+ * block takes 0.24 ms on average), so a queue counted in blocks was too short for small buffers.
  */
 const DSP_QUEUE_MS = 8;
 
@@ -64,6 +64,9 @@ export interface LiveOptions {
   streamName?: string;
   autoConnect?: boolean;
 }
+
+/** LiveOptions with the queue defaults filled in (LiveEngine.start). */
+type ResolvedLiveOptions = LiveOptions & { prefillBlocks: number; dspQueueBlocks: number };
 
 /** The `--report json` contract (external checks read these keys). */
 export interface LiveReport {
@@ -124,7 +127,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
   private closed = false;
 
   private constructor(
-    private readonly options: LiveOptions,
+    private readonly options: ResolvedLiveOptions,
     private readonly audio: AudioDevice,
     private readonly dsp: Worker,
     private readonly params: ParamRing,
@@ -145,15 +148,20 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     audio.on('warning', (m) => this.emit('warning', m));
   }
 
-  static async start(options: LiveOptions): Promise<LiveEngine> {
+  static async start(given: LiveOptions): Promise<LiveEngine> {
+    const B = given.bufferFrames;
+    // the queue defaults, resolved once: the latency accounting reads the same numbers
+    const options: ResolvedLiveOptions = {
+      ...given,
+      prefillBlocks: given.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS,
+      dspQueueBlocks: given.dspQueueBlocks ?? defaultDspQueueBlocks(B, given.sampleRate),
+    };
     const modelDir = resolveModelDir(options.model);
-    const B = options.bufferFrames;
     const ringFrames = Math.max(8192, 16 * B);
     const inputRing = options.source.kind === 'device' ? AudioRing.create(ringFrames, 2) : null;
     const outputRing = AudioRing.create(ringFrames, options.outputChannels);
     const params = ParamRing.create(1024);
     const transportParams = ParamRing.create(256);
-    const prefillBlocks = options.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS;
     if (options.capture !== undefined && options.capture.nbChannels !== options.outputChannels) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `capture ring has ${options.capture.nbChannels} channels, the output ${options.outputChannels}`);
     }
@@ -190,7 +198,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
       meters,
       stats,
       targetQueueFrames: 3 * B,
-      dspQueueBlocks: options.dspQueueBlocks ?? defaultDspQueueBlocks(B, options.sampleRate),
+      dspQueueBlocks: options.dspQueueBlocks,
       spectrum,
     };
     const dsp = startSiblingWorker(import.meta.url, 'dsp-worker', { workerData: data });
@@ -219,7 +227,7 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
         outputChannels: options.outputChannels,
         inputRing: inputRing ?? undefined,
         outputRing,
-        prefillBlocks,
+        prefillBlocks: options.prefillBlocks,
         ...(options.streamName !== undefined ? { streamName: options.streamName } : {}),
         ...(options.autoConnect !== undefined ? { autoConnect: options.autoConnect } : {}),
       });
@@ -303,8 +311,8 @@ export class LiveEngine extends EventEmitter<LiveEngineEvents> {
     const s = this.stats;
     const dev = this.audio.stats();
     const B = dev.bufferFrames || this.options.bufferFrames;
-    const P = this.options.prefillBlocks ?? DEFAULT_PREFILL_BLOCKS;
-    const Q = this.options.dspQueueBlocks ?? defaultDspQueueBlocks(this.options.bufferFrames, this.options.sampleRate);
+    const P = this.options.prefillBlocks;
+    const Q = this.options.dspQueueBlocks;
     const D = s[LiveStat.SEPARATOR_LATENCY_FRAMES];
     if (this.options.source.kind === 'device') {
       // Plus the device's own I/O: a period to capture a block and a period to play it out.

@@ -55,7 +55,7 @@ const skip = !haveJack
   ? process.env.CI ? false : 'jackd is not installed (apt-get install jackd2); set CI=1 to make this a failure'
   : realtime || process.env.CI || process.env.STEMSTREAM_LIVE_JACK === '1'
     ? false
-    : 'no real-time scheduling here (chrt -f fails), so JACK would skip late clients; set STEMSTREAM_LIVE_JACK=1 to run anyway';
+    : 'no real-time JACK server here (chrt -f fails, or STEMSTREAM_JACK_REALTIME=0), so JACK would skip late clients; set STEMSTREAM_LIVE_JACK=1 to run anyway';
 
 let server: JackServer;
 let dir: string;
