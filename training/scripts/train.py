@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from stemstream_train import config as config_mod  # noqa: E402
+from stemstream_train.averaging import WeightAverage  # noqa: E402
 from stemstream_train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state  # noqa: E402
 from stemstream_train.data import CropDataset, DatasetError, load_tracks  # noqa: E402
 from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
@@ -154,6 +155,10 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
         step, history = int(resume["step"]), list(resume["history"])
         best_val, bad_checks, elapsed = float(resume["best_val"]), int(resume["bad_checks"]), float(resume["elapsed_s"])
         set_rng_state(resume["rng"])
+    # A run resumed without an average (e.g. a fine-tune of an older checkpoint) starts one here.
+    ema_decay = float(t_cfg["ema"])
+    average = WeightAverage(net, ema_decay, resume.get("ema") if resume else None, int(resume.get("ema_updates", 0)) if resume else 0) if ema_decay else None
+    scored = average.net if average else net  # what validation scores and export ships
     log(
         f"{cfg['name']}: {count_trainable_params(net):,} params, {len(train_set)} songs ({train_set.nb_crops:,} crops, cache {train_set.cache}), "
         f"{len(val_tracks)} val songs, device {device}, {'resuming at step %d' % step if resume else 'from scratch'}"
@@ -178,6 +183,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             "bad_checks": bad_checks,
             "elapsed_s": elapsed,
             "device": str(device),
+            **({"ema": average.state_dict(), "ema_updates": average.updates} if average else {}),
             "commit": git_commit(),
             "params": count_trainable_params(net),
             "epoch_crops": max(1, train_set.nb_crops // t_cfg["frames"]),  # non-overlapping crops per epoch
@@ -199,6 +205,8 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             if t_cfg["grad_clip"]:
                 torch.nn.utils.clip_grad_norm_(net.parameters(), float(t_cfg["grad_clip"]))
             optimizer.step()
+            if average:
+                average.update(net)
             step += 1
             elapsed += time.time() - t0
             window_losses.append(float(loss))
@@ -212,9 +220,9 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                 window_losses, t_window = [], time.time()
 
             if val_tracks and step % t_cfg["val_every"] == 0:
-                v = {"kind": "val", "step": step, "val_loss": crop_loss(net, val_batches, loss_cfg, device)}
+                v = {"kind": "val", "step": step, "val_loss": crop_loss(scored, val_batches, loss_cfg, device)}
                 if v_cfg["sdr_tracks"]:
-                    v.update(track_sdrs(net, val_tracks[: v_cfg["sdr_tracks"]], signal_cfg, v_cfg["max_seconds"], device))
+                    v.update(track_sdrs(scored, val_tracks[: v_cfg["sdr_tracks"]], signal_cfg, v_cfg["max_seconds"], device))
                 improved = v["val_loss"] < best_val
                 best_val, bad_checks = (v["val_loss"], 0) if improved else (best_val, bad_checks + 1)
                 v["best"] = improved

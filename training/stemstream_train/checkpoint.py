@@ -1,6 +1,7 @@
 """Checkpoints: ``runs/<name>/last.pt`` and ``best.pt``.
 
-Contents: ``model`` and ``optimizer`` state dicts, ``step`` (steps completed), ``config`` (the
+Contents: ``model`` and ``optimizer`` state dicts, ``ema`` (the weight average, when
+``train.ema`` is on: what validation scores and export ships), ``step`` (steps completed), ``config`` (the
 resolved config dict), ``history`` (log records), ``rng`` (torch CPU/CUDA states, so dropout
 continues exactly after ``--resume``), ``best_val``, ``bad_checks``, ``elapsed_s``, ``device``.
 """
@@ -51,8 +52,13 @@ def model_from_checkpoint(path_or_state: Any) -> Tuple[HourglassNet, Dict[str, A
     """``(net in eval mode on CPU, checkpoint dict)`` from a path or an already loaded dict."""
     ckpt: Dict[str, Any] = load_checkpoint(path_or_state) if isinstance(path_or_state, str) else path_or_state
     net = HourglassNet(model_cfg(ckpt["config"]))
-    net.load_state_dict(ckpt["model"])
+    net.load_state_dict(shipped_weights(ckpt))
     return net.eval(), ckpt
+
+
+def shipped_weights(ckpt: Dict[str, Any]) -> Dict[str, Any]:
+    """The weights a checkpoint is scored and exported with: the average when it has one."""
+    return ckpt.get("ema") or ckpt["model"]
 
 
 def latest_val(ckpt: Dict[str, Any]) -> Optional[Dict[str, Any]]:

@@ -46,6 +46,7 @@ DEFAULTS: Dict[str, Any] = {
         "threads": 0,  # torch CPU threads; 0 = torch default
         "grad_clip": 0.0,  # max grad norm; 0 = off
         "max_minutes": 0.0,  # wall-clock budget for this run; 0 = none
+        "ema": 0.0,  # decay of the weight average validated and exported (e.g. 0.999); 0 = raw weights
     },
     "val": {
         "crop_batches": 8,  # fixed crops for the validation loss (batches of train.batch_size)
@@ -160,6 +161,12 @@ def validate(cfg: Dict[str, Any]) -> None:
         raise ConfigError(f"train.lr must be a number, got {t['lr']!r}") from None
     if not t["lr"] > 0:
         raise ConfigError("train.lr must be > 0")
+    try:
+        t["ema"] = float(t["ema"])
+    except (TypeError, ValueError):
+        raise ConfigError(f"train.ema must be a number, got {t['ema']!r}") from None
+    if not 0.0 <= t["ema"] < 1.0:
+        raise ConfigError(f"train.ema must be in [0, 1), got {t['ema']}")
     if cfg["data"]["cache"] not in ("audio", "stft", "auto"):
         raise ConfigError("data.cache must be audio, stft or auto")
     if not isinstance(cfg["name"], str) or not cfg["name"] or os.sep in cfg["name"]:

@@ -5,24 +5,32 @@ import { planMix } from './mix-plan.js';
 import { familyPresets, TRAIN_FAMILIES, type Family } from './presets.js';
 import { forkRng } from './prng.js';
 import { bankHasPreset, loadFamilyBank } from './render-spessa.js';
+import { WAVEGUIDE_ROLES } from './render-waveguide.js';
 import type { Role } from './song.js';
 
 const ROLES: Role[] = ['drums', 'bass', 'piano', 'guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive', 'organ', 'epiano', 'strings', 'pad', 'brass', 'synth-lead', 'voice', 'mallets', 'plucked'];
 
-test('train songs use only FluidR3/TimGM6mb; val targets only the held-out family', () => {
+test('train songs use only FluidR3/TimGM6mb/waveguide; val targets only the held-out family', () => {
+  const waveguideTargets = { guitar: 0, piano: 0 };
   for (let i = 0; i < 40; i++) {
     for (const target of ['guitar', 'piano'] as const) {
       const song = composeSong({ seed: 9, index: i, target });
       const train = planMix(song, 'train', forkRng(9, i, 'mix-train'));
-      for (const v of train.voices) assert.ok(TRAIN_FAMILIES.includes(v.preset.family), `${v.part} from ${v.preset.family} in train`);
+      for (const v of train.voices) {
+        assert.ok(TRAIN_FAMILIES.includes(v.preset.family), `${v.part} from ${v.preset.family} in train`);
+        if (v.preset.family === 'waveguide') assert.ok(WAVEGUIDE_ROLES.includes(v.role), `waveguide voiced ${v.role}`);
+        if (v.preset.family === 'waveguide' && v.isTarget) waveguideTargets[target]++;
+      }
       const val = planMix(song, 'val', forkRng(9, i, 'mix-val'));
       const held: Family = target === 'piano' ? 'musescore' : 'freepats';
       for (const v of val.voices) {
         if (v.isTarget) assert.equal(v.preset.family, held);
         else assert.notEqual(v.preset.family, 'freepats');
+        assert.notEqual(v.preset.family, 'waveguide', 'validation is recorded instruments only');
       }
     }
   }
+  assert.ok(waveguideTargets.guitar > 5 && waveguideTargets.piano > 5, JSON.stringify(waveguideTargets));
 });
 
 test('every catalogued preset exists in its soundfont (no silent fallback)', () => {

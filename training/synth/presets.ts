@@ -1,16 +1,20 @@
 /**
  * Sound families and the presets each role may use, and the train/validation rule:
- * train draws every voice from FluidR3 and TimGM6mb; validation renders the target instrument
+ * train draws every voice from FluidR3, TimGM6mb and (guitars, pianos) the procedural waveguide
+ * strings of render-waveguide.ts; validation renders the target instrument
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
 import type { Rng } from './prng.js';
+import { WAVEGUIDE_PROGRAMS, WAVEGUIDE_ROLES } from './render-waveguide.js';
 import type { Part, Role, Split, TargetInstrument } from './song.js';
 
-export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats';
+export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide';
+/** Families read from a soundfont file by spessasynth. */
+export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide'>;
 
 /** Soundfont files (Debian packages fluid-soundfont-gm, timgm6mb-soundfont, musescore-general-soundfont). */
-export const SOUNDFONT_PATHS: Record<Exclude<Family, 'freepats'>, string> = {
+export const SOUNDFONT_PATHS: Record<SoundfontFamily, string> = {
   fluidr3: '/usr/share/sounds/sf2/FluidR3_GM.sf2',
   timgm6mb: '/usr/share/sounds/sf2/TimGM6mb.sf2',
   musescore: '/usr/share/sounds/sf3/MuseScore_General.sf3',
@@ -76,6 +80,7 @@ export function isTargetRole(role: Role, target: TargetInstrument): boolean {
 
 /** All presets a family offers for a role (training families only for train). */
 export function familyPresets(family: Family, role: Role): PresetRef[] {
+  if (family === 'waveguide') return WAVEGUIDE_ROLES.includes(role) ? Array.from({ length: WAVEGUIDE_PROGRAMS }, (_, program) => ({ family, bank: 0, program })) : [];
   if (family === 'freepats') return (FREEPATS_GUITARS[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
   if (family === 'musescore' && role === 'piano') return MUSESCORE_PIANOS.map(([bank, program]) => ({ family, bank, program }));
   const base = GM[role] ?? [];
@@ -83,7 +88,7 @@ export function familyPresets(family: Family, role: Role): PresetRef[] {
   return [...base, ...extra].map(([bank, program]) => ({ family, bank, program }));
 }
 
-export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb'];
+export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide'];
 
 /** Families the target instrument may come from in a split. */
 export function targetFamilies(split: Split, target: TargetInstrument): Family[] {
@@ -101,8 +106,9 @@ export function restFamilies(split: Split): Family[] {
  * else a training family (or MuseScore in val rests). MuseScore's pianos never voice training data.
  */
 export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument): PresetRef {
-  const families = part.isTarget ? targetFamilies(split, target) : restFamilies(split);
-  const family = rng.pick(families);
+  // Only families that can voice the role (the waveguide strings play guitars and pianos only).
+  const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => f === 'freepats' || familyPresets(f, part.role).length > 0);
+  const family: Family = families.length > 0 ? rng.pick(families) : 'fluidr3';
   let presets = familyPresets(family, part.role);
   // Held-out families only stay out of *training*; a family lacking the role falls back to FluidR3.
   if (presets.length === 0) presets = familyPresets('fluidr3', part.role);

@@ -1,14 +1,16 @@
 /**
  * Song → dry stems → mixed instrument and rest. Voices each part by the mix plan, renders every
- * sound family's parts in one spessasynth pass (freepats parts through timidity), then mixes.
+ * sound family's parts in one spessasynth pass (freepats parts through timidity, waveguide strings
+ * in render-waveguide.ts), then mixes.
  */
 import { StemstreamError } from '../../engine/errors.js';
 import { mixdown, type StemPair } from './mixdown.js';
 import { planMix, type MixPlan } from './mix-plan.js';
 import type { Family, PresetRef } from './presets.js';
-import { forkRng } from './prng.js';
+import { forkRng, hashSeed } from './prng.js';
 import { bankHasPreset, loadFamilyBank, renderSpessa } from './render-spessa.js';
 import { renderTimidity } from './render-timidity.js';
+import { renderWaveguide } from './render-waveguide.js';
 import type { Part, Song, Split } from './song.js';
 
 /** Release tail rendered after the last bar, seconds. */
@@ -38,6 +40,10 @@ export async function renderSong(song: Song, split: Split, sampleRate: number): 
   for (const [family, list] of byFamily) {
     if (family === 'freepats') {
       for (const { part, preset, k } of list) dry[k] = await renderTimidity(part, preset, sampleRate, nbSamples);
+      continue;
+    }
+    if (family === 'waveguide') {
+      for (const { part, preset, k } of list) dry[k] = renderWaveguide(part, preset.program, sampleRate, nbSamples, hashSeed(song.seed, song.index));
       continue;
     }
     const bank = loadFamilyBank(family);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type BasicSoundBank, type MIDIController } from 'spessasynth_core';
 import { StemstreamError } from '../../engine/errors.js';
-import { SOUNDFONT_PATHS, type Family, type PresetRef } from './presets.js';
+import { SOUNDFONT_PATHS, type PresetRef, type SoundfontFamily } from './presets.js';
 import type { Part } from './song.js';
 
 const banks = new Map<string, BasicSoundBank>();
@@ -15,7 +15,7 @@ SpessaLog.warnEnabled = false;
 SpessaLog.infoEnabled = false;
 
 /** Loads (once per thread) the soundfont of a family. */
-export function loadFamilyBank(family: Exclude<Family, 'freepats'>): BasicSoundBank {
+export function loadFamilyBank(family: SoundfontFamily): BasicSoundBank {
   const path = SOUNDFONT_PATHS[family];
   const cached = banks.get(path);
   if (cached) return cached;

@@ -58,7 +58,7 @@ test('written stems are stereo float32 at the rate, non-silent, unclipped, and s
   assert.ok(energyI > 0 && energyR > 0, 'both stems carry sound');
   const meta = JSON.parse(readFileSync(join(dir, track, 'song.json'), 'utf8'));
   assert.equal(meta.split, 'train');
-  for (const f of [...meta.families.target, ...meta.families.rest]) assert.ok(['fluidr3', 'timgm6mb'].includes(f));
+  for (const f of [...meta.families.target, ...meta.families.rest]) assert.ok(['fluidr3', 'timgm6mb', 'waveguide'].includes(f), f);
 });
 
 test('val guitar renders the target from freepats through timidity', { skip: !timidityAvailable() && 'timidity/freepats not installed' }, async () => {

@@ -15,7 +15,7 @@ import torch
 
 from _helpers import TRAINING, write_dataset
 from stemstream_train import config as config_mod
-from stemstream_train.checkpoint import load_checkpoint
+from stemstream_train.checkpoint import load_checkpoint, model_from_checkpoint
 from stemstream_train.export import export_checkpoint, load_manifest_config
 from stemstream_train.model import HourglassNet, count_trainable_params
 from stemstream_train.onnx_proto import read_onnx_summary
@@ -58,6 +58,12 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(cfg["train"]["lr"], 3e-4)
         self.assertEqual(cfg["model"]["initial_filters"], [8, 16])
         self.assertIsNone(cfg["data"]["val"])
+
+    def test_ema_must_be_a_decay(self) -> None:
+        self.assertEqual(config_mod.resolve(overrides=["train.ema=0.999"])["train"]["ema"], 0.999)
+        for bad in ("train.ema=1", "train.ema=-0.1", "train.ema=fast"):
+            with self.assertRaisesRegex(config_mod.ConfigError, "train.ema"):
+                config_mod.resolve(overrides=[bad])
 
     def test_cli_flags_keep_paths_as_strings(self) -> None:
         args = train_script.get_parser().parse_args(["--data", "data/a: b", "--steps", "7", "--name", "x"])
@@ -110,7 +116,7 @@ class TrainerTest(unittest.TestCase):
 
     def test_resume_matches_uninterrupted_run(self) -> None:
         # Dropout on, so the restored RNG state matters too.
-        layer = {"name": "resume", "model": {"dropout": 0.2}, "train": {"steps": 12, "checkpoint_every": 100, "val_every": 5}}
+        layer = {"name": "resume", "model": {"dropout": 0.2}, "train": {"steps": 12, "checkpoint_every": 100, "val_every": 5, "ema": 0.9}}
         full = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "full"))
         split = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "split"))
         quiet(train_script.train, full)
@@ -124,6 +130,14 @@ class TrainerTest(unittest.TestCase):
         b = load_checkpoint(os.path.join(split["runs_dir"], "resume", "last.pt"))
         for k, v in a["model"].items():
             self.assertTrue(torch.equal(v, b["model"][k]), k)
+        self.assertEqual((a["ema_updates"], b["ema_updates"]), (12, 12))
+        for k, v in a["ema"].items():
+            self.assertTrue(torch.equal(v, b["ema"][k]), k)
+        # The average, not the raw weights, is what scoring and export load.
+        self.assertFalse(all(torch.equal(v, a["model"][k]) for k, v in a["ema"].items()))
+        net, _ = model_from_checkpoint(a)
+        for k, v in net.state_dict().items():
+            self.assertTrue(torch.equal(v, a["ema"][k]), k)
         sa, sb = a["optimizer"]["state"], b["optimizer"]["state"]
         self.assertEqual(sorted(sa), sorted(sb))
         for i in sa:
