@@ -47,7 +47,7 @@ def get_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="Train a stemstream stacked-hourglass mask network.")
     p.add_argument("--config", help="YAML or JSON config (see training/configs/)")
     p.add_argument("--name", help="run name (runs/<name>/)")
-    p.add_argument("--data", help="training dataset folder (overrides data.train)")
+    p.add_argument("--data", action="append", help="training dataset folder (overrides data.train; repeat to train on several)")
     p.add_argument("--val", help="validation dataset folder (overrides data.val)")
     p.add_argument("--steps", type=int, help="total optimisation steps")
     p.add_argument("--batch-size", type=int)
@@ -68,7 +68,7 @@ def cli_layer(args: argparse.Namespace) -> Dict[str, Any]:
     layer: Dict[str, Any] = {}
     pairs = [
         ("name", args.name),
-        ("data.train", args.data),
+        ("data.train", args.data[0] if args.data and len(args.data) == 1 else args.data),
         ("data.val", args.val),
         ("train.steps", args.steps),
         ("train.batch_size", args.batch_size),

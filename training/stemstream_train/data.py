@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -137,8 +137,13 @@ def load_track(name: str, inst_path: str, rest_path: str, signal: SignalConfig) 
     return Track(name, pad(inst), pad(rest), n, n // signal.hop_length + 1)
 
 
-def load_tracks(root: str, signal: SignalConfig = SignalConfig(), max_tracks: Optional[int] = None) -> List[Track]:
-    entries = find_tracks(root)
+def load_tracks(root: Union[str, Sequence[str]], signal: SignalConfig = SignalConfig(), max_tracks: Optional[int] = None) -> List[Track]:
+    """Tracks of one dataset folder, or of several (e.g. a soundfont set and a waveguide set)."""
+    roots = [root] if isinstance(root, str) else list(root)
+    entries = [e for r in roots for e in find_tracks(r)]
+    names = [n for n, _, _ in entries]
+    if len(set(names)) < len(names):
+        raise DatasetError("the same track name appears in two dataset folders")
     if max_tracks is not None:
         entries = entries[:max_tracks]
     return [load_track(n, i, r, signal) for n, i, r in entries]

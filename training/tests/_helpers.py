@@ -28,7 +28,7 @@ def tiny_config(**overrides) -> HourglassConfig:
     return HourglassConfig(**kw)
 
 
-def write_dataset(root: str, nb_tracks: int = 4, seconds: float = 3.0, seed: int = 0, sample_rate: int = 22050) -> str:
+def write_dataset(root: str, nb_tracks: int = 4, seconds: float = 3.0, seed: int = 0, sample_rate: int = 22050, prefix: str = "song") -> str:
     """Write ``root/tracks_22050hz/<track>/{instrument,rest}_<track>.wav``: the instrument is a
     harmonic tone changing pitch every 0.25 s, the rest is noise plus a low sine. Track 0 is int16
     stereo, the others float32 mono (both loader paths). Returns ``root``."""
@@ -39,7 +39,7 @@ def write_dataset(root: str, nb_tracks: int = 4, seconds: float = 3.0, seed: int
     n = int(seconds * sample_rate)
     t = np.arange(n) / sample_rate
     for k in range(nb_tracks):
-        name = f"song{k}"
+        name = f"{prefix}{k}"
         d = os.path.join(root, "tracks_22050hz", name)
         os.makedirs(d, exist_ok=True)
         seg = int(0.25 * sample_rate)

@@ -28,6 +28,14 @@ class DataTest(unittest.TestCase):
         self.assertEqual([n for n, _, _ in a], ["song0", "song1", "song2"])
         self.assertEqual(a, b)
 
+    def test_several_dataset_folders_load_together(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            other = write_dataset(tmp, nb_tracks=2, seconds=2.0, seed=3, prefix="wg")
+            both = load_tracks([self.root, other])
+            self.assertEqual([t.name for t in both], ["song0", "song1", "song2", "wg0", "wg1"])
+            with self.assertRaisesRegex(DatasetError, "two dataset folders"):
+                load_tracks([self.root, self.root])
+
     def test_int16_stereo_downmix_and_float_mono(self) -> None:
         d = os.path.join(self.root, "tracks_22050hz", "song0")
         raw = wavfile.read(os.path.join(d, "instrument_song0.wav"))[1]

@@ -69,6 +69,8 @@ class ConfigTest(unittest.TestCase):
         args = train_script.get_parser().parse_args(["--data", "data/a: b", "--steps", "7", "--name", "x"])
         cfg = config_mod.resolve(train_script.cli_layer(args))
         self.assertEqual((cfg["data"]["train"], cfg["train"]["steps"], cfg["name"]), ("data/a: b", 7, "x"))
+        args = train_script.get_parser().parse_args(["--data", "a", "--data", "b"])
+        self.assertEqual(config_mod.resolve(train_script.cli_layer(args))["data"]["train"], ["a", "b"])
 
 
 class TrainerTest(unittest.TestCase):
