@@ -76,8 +76,8 @@ export function waveguideInstrument(role: Role, program: number): StringInstrume
   if (kind === 'piano') {
     return {
       kind, body,
-      t60Ref: rng.float(3, 14), t60Slope: rng.float(0.4, 1.0), loss: rng.float(0.02, 0.3), releaseT60: rng.float(0.06, 0.35),
-      position: rng.float(1 / 12, 1 / 6), brightHz: [0, 0], hammerMs: rng.float(0.3, 2.0),
+      t60Ref: rng.float(3, 14), t60Slope: rng.float(0.4, 1.0), loss: logUniform(rng, 0.002, 0.08), releaseT60: rng.float(0.06, 0.35),
+      position: rng.float(1 / 12, 1 / 6), brightHz: [0, 0], hammerMs: logUniform(rng, 0.08, 0.6),
       dispersion: -rng.float(0.05, 0.6), stages: rng.int(1, 4),
       strings: rng.int(2, 3), detuneCents: rng.float(0.3, 4), octaveString: false,
       noiseLevel: rng.float(0, 0.15), velocityCurve: rng.float(1.2, 2.2),
@@ -86,7 +86,7 @@ export function waveguideInstrument(role: Role, program: number): StringInstrume
   const muted = kind === 'muted';
   return {
     kind, body,
-    t60Ref: muted ? rng.float(0.08, 0.5) : rng.float(1.5, 9), t60Slope: rng.float(0.2, 0.9), loss: muted ? rng.float(0.2, 0.5) : rng.float(0.03, 0.5),
+    t60Ref: muted ? rng.float(0.08, 0.5) : rng.float(1.5, 9), t60Slope: rng.float(0.2, 0.9), loss: muted ? rng.float(0.1, 0.5) : logUniform(rng, 0.003, 0.3),
     releaseT60: rng.float(0.03, 0.25), position: rng.float(0.05, 0.35),
     brightHz: [rng.float(2500, 10000), rng.float(500, 2500)], hammerMs: 0,
     dispersion: rng.chance(0.5) ? -rng.float(0.02, 0.3) : 0, stages: rng.int(0, 2),
