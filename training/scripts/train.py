@@ -10,6 +10,13 @@ Writes ``<runs_dir>/<name>/{last.pt,best.pt,log.jsonl,config.json}``; checkpoint
 ``train.checkpoint_every`` steps and on SIGINT/SIGTERM (then exits 130/143). With ``export.dir``
 set (or ``--export-dir``), exports the best (else last) checkpoint as a model package at the end.
 Exit codes: 0 done (steps reached or early stop), 2 bad config/data, 130/143 interrupted.
+
+Several processes (GPUs or machines) train one model with PyTorch's DDP under ``torchrun``:
+
+    torchrun --nproc_per_node=4 training/scripts/train.py --config ...   # batch = 4 x train.batch_size
+
+Every rank draws its own crops; gradients are averaged; rank 0 alone validates, logs and writes
+checkpoints, and a stop decided anywhere (early stop, signal, time budget) stops every rank.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+from torch.nn.parallel import DistributedDataParallel  # noqa: E402
 
 from stemstream_train import config as config_mod  # noqa: E402
 from stemstream_train.averaging import WeightAverage  # noqa: E402
@@ -97,6 +106,37 @@ def pick_device(name: str) -> torch.device:
     return torch.device(name)
 
 
+class Ranks:
+    """This process's place under torchrun (world 1 without it)."""
+
+    def __init__(self) -> None:
+        self.world = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        self.local = int(os.environ.get("LOCAL_RANK", "0"))
+        self.main = self.rank == 0
+
+    def start(self, device: torch.device) -> None:
+        if self.world > 1 and not dist.is_initialized():
+            dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+
+    def any(self, flag: int) -> int:
+        """The largest ``flag`` over the ranks (a stop code anywhere stops everyone)."""
+        if self.world == 1:
+            return flag
+        t = torch.tensor([flag], dtype=torch.int64)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return int(t.item())
+
+    def in_sync(self, net: torch.nn.Module) -> bool:
+        """True when every rank holds the same weights (DDP's promise; checked at the end)."""
+        if self.world == 1:
+            return True
+        total = torch.stack([p.detach().double().sum().cpu() for p in net.parameters()]).sum().reshape(1)
+        everyone = [torch.zeros_like(total) for _ in range(self.world)]
+        dist.all_gather(everyone, total)
+        return all(bool(torch.equal(e, everyone[0])) for e in everyone)
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -123,24 +163,38 @@ class Stopper:
             signal.signal(s, h)
 
 
+STOP_CODES = {"early-stop": 1, "stop-after": 2, "time-budget": 3, "interrupted": 4}
+STOP_NAMES = {v: k for k, v in STOP_CODES.items()}
+
+
 def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_after: Optional[int] = None, log: Log = print) -> Dict[str, Any]:
     """Run the loop. Returns ``{"status": "done"|"early-stop"|"interrupted"|"time-budget"|"stop-after",
     "step", "run_dir", "signum"}``."""
     t_cfg, v_cfg = cfg["train"], cfg["val"]
     signal_cfg = SignalConfig(chunk_frames=64)
+    ranks = Ranks()
     device = pick_device(str(t_cfg["device"]))
+    if device.type == "cuda" and ranks.world > 1:
+        device = torch.device("cuda", ranks.local)
+        torch.cuda.set_device(device)
+    ranks.start(device)
     if t_cfg["threads"]:
         torch.set_num_threads(int(t_cfg["threads"]))
-    seed_everything(int(cfg["seed"]))
+    seed_everything(int(cfg["seed"]))  # the same on every rank: DDP also broadcasts rank 0's weights
     run_dir = os.path.join(cfg["runs_dir"], cfg["name"])
-    os.makedirs(run_dir, exist_ok=True)
-    with open(os.path.join(run_dir, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2)
+    if ranks.main:
+        os.makedirs(run_dir, exist_ok=True)
+        with open(os.path.join(run_dir, "config.json"), "w") as f:
+            json.dump(cfg, f, indent=2)
+    if not ranks.main:
+        log = lambda _s: None  # noqa: E731
 
     data = cfg["data"]
     tracks = load_tracks(data["train"], signal_cfg, data["max_tracks"])
-    train_set = CropDataset(tracks, signal_cfg, t_cfg["frames"], config_mod.augment_cfg(cfg), int(cfg["seed"]), data["cache"], data["cache_limit_gb"])
-    val_tracks = load_tracks(data["val"], signal_cfg) if data["val"] else []
+    # Each rank its own crop stream (rank 0 keeps the single-process one).
+    crop_seed = int(cfg["seed"]) + 1_000_003 * ranks.rank
+    train_set = CropDataset(tracks, signal_cfg, t_cfg["frames"], config_mod.augment_cfg(cfg), crop_seed, data["cache"], data["cache_limit_gb"])
+    val_tracks = load_tracks(data["val"], signal_cfg) if data["val"] and ranks.main else []
     val_batches = CropDataset(val_tracks, signal_cfg, t_cfg["frames"], cache="audio").fixed_batches(v_cfg["crop_batches"], t_cfg["batch_size"]) if val_tracks else []
 
     net = HourglassNet(config_mod.model_cfg(cfg)).to(device)
@@ -159,15 +213,22 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
     ema_decay = float(t_cfg["ema"])
     average = WeightAverage(net, ema_decay, resume.get("ema") if resume else None, int(resume.get("ema_updates", 0)) if resume else 0) if ema_decay else None
     scored = average.net if average else net  # what validation scores and export ships
+    trained: torch.nn.Module = net
+    if ranks.world > 1:
+        ddp = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None)
+        trained = ddp
     log(
         f"{cfg['name']}: {count_trainable_params(net):,} params, {len(train_set)} songs ({train_set.nb_crops:,} crops, cache {train_set.cache}), "
-        f"{len(val_tracks)} val songs, device {device}, {'resuming at step %d' % step if resume else 'from scratch'}"
+        f"{len(val_tracks)} val songs, device {device}" + (f", {ranks.world} ranks (batch {ranks.world} x {t_cfg['batch_size']})" if ranks.world > 1 else "")
+        + f", {'resuming at step %d' % step if resume else 'from scratch'}"
     )
 
     log_path = os.path.join(run_dir, "log.jsonl")
 
     def record(entry: Dict[str, Any]) -> None:
         history.append(entry)
+        if not ranks.main:
+            return
         with open(log_path, "a") as f:
             f.write(json.dumps(entry) + "\n")
 
@@ -189,7 +250,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             "epoch_crops": max(1, train_set.nb_crops // t_cfg["frames"]),  # non-overlapping crops per epoch
         }
 
-    status = "done"
+    status, stop = "done", 0
     start_step, t_run, window_losses, t_window = step, time.time(), [], time.time()
     net.train()
     with Stopper() as stopper:
@@ -198,7 +259,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             batch = train_set.batch(step, t_cfg["batch_size"])
             mix, peak = normalise_chunk(batch.mix.to(device))
             scale = peak + 1e-8  # target and rest share the mix's peak, as the thesis
-            masks = net.forward_all(mix)
+            masks = trained(mix, all_stacks=True) if ranks.world > 1 else net.forward_all(mix)
             loss = separation_loss(masks, mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, loss_cfg)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -231,22 +292,25 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                 if improved:
                     save_checkpoint(os.path.join(run_dir, "best.pt"), state())
                 if t_cfg["patience"] and bad_checks >= t_cfg["patience"]:
-                    status = "early-stop"
                     log(f"early stop: no val improvement in {bad_checks} checks")
-                    break
+                    stop = STOP_CODES["early-stop"]
 
-            if step % t_cfg["checkpoint_every"] == 0:
+            if ranks.main and step % t_cfg["checkpoint_every"] == 0:
                 save_checkpoint(os.path.join(run_dir, "last.pt"), state())
             if stopper.signum is not None:
-                status = "interrupted"
-                break
+                stop = max(stop, STOP_CODES["interrupted"])
             if stop_after is not None and step - start_step >= stop_after:
-                status = "stop-after"
-                break
+                stop = max(stop, STOP_CODES["stop-after"])
             if t_cfg["max_minutes"] and time.time() - t_run > 60 * float(t_cfg["max_minutes"]):
-                status = "time-budget"
+                stop = max(stop, STOP_CODES["time-budget"])
+            stop = ranks.any(stop)
+            if stop:
+                status = STOP_NAMES[stop]
                 break
-        save_checkpoint(os.path.join(run_dir, "last.pt"), state())
+        if not ranks.in_sync(net):
+            raise RuntimeError("DDP ranks ended with different weights")
+        if ranks.main:
+            save_checkpoint(os.path.join(run_dir, "last.pt"), state())
     record({"kind": "end", "step": step, "status": status, "elapsed_s": round(elapsed, 1)})
     log(f"{status} at step {step}; checkpoint {os.path.join(run_dir, 'last.pt')}")
     return {"status": status, "step": step, "run_dir": run_dir, "signum": stopper.signum}
@@ -278,7 +342,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if result["status"] == "interrupted":
         return 128 + int(result["signum"] or signal.SIGINT)
     export_dir = cfg["export"]["dir"]
-    if export_dir:
+    if export_dir and Ranks().main:
         run_dir = result["run_dir"]
         best = os.path.join(run_dir, "best.pt")
         ckpt = best if os.path.exists(best) else os.path.join(run_dir, "last.pt")

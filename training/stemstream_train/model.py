@@ -11,7 +11,7 @@ Each conv is "same"-padded and followed by ReLU, then BatchNorm, then Dropout (t
 from __future__ import annotations
 
 from dataclasses import dataclass, asdict, field, fields
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any, Dict, List, Mapping, Tuple, Union
 
 import torch
 from torch import nn, Tensor
@@ -216,8 +216,10 @@ class HourglassNet(nn.Module):
                 h = h + self.merge_features[s](feats) + self.merge_masks[s](mask)
         return outputs
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.forward_all(x)[-1]
+    def forward(self, x: Tensor, all_stacks: bool = False) -> Union[Tensor, List[Tensor]]:
+        """The last stack's mask; every stack's with ``all_stacks`` (training through DDP, which calls forward)."""
+        masks = self.forward_all(x)
+        return masks if all_stacks else masks[-1]
 
 
 class ExportWrapper(nn.Module):

@@ -175,6 +175,30 @@ class TrainerTest(unittest.TestCase):
         self.assertIn(f"resuming at step {ckpt['step']}", run.stdout)
         self.assertEqual(load_checkpoint(os.path.join(runs, "sig", "last.pt"))["step"], ckpt["step"] + 2)
 
+    def test_ddp_two_ranks_train_one_model(self) -> None:
+        # What torchrun sets, set by hand (Debian's torch 1.13 torchrun fails under Python 3.12).
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        runs = os.path.join(self.tmp.name, "ddp")
+        cmd = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--val", self.val_dir, "--runs-dir", runs, "--name", "ddp", "--steps", "8", "--set", "train.val_every=4"]
+        procs = []
+        for rank in (0, 1):
+            env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE="2", RANK=str(rank), LOCAL_RANK=str(rank))
+            procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        outs = [p.communicate(timeout=120)[0] for p in procs]
+        self.assertEqual([p.returncode for p in procs], [0, 0], outs)
+        self.assertIn("2 ranks (batch 2 x 2)", outs[0])  # tiny-test: batch 2
+        self.assertEqual(outs[1].strip(), "", "only rank 0 logs")
+        ckpt = load_checkpoint(os.path.join(runs, "ddp", "last.pt"))
+        self.assertEqual(ckpt["step"], 8)
+        self.assertFalse(any(k.startswith("module.") for k in ckpt["model"]), "weights saved unwrapped")
+        with open(os.path.join(runs, "ddp", "log.jsonl")) as f:
+            kinds = [json.loads(line)["kind"] for line in f]
+        self.assertEqual(kinds.count("val"), 2)
+
     def test_export_checkpoint_writes_valid_package(self) -> None:
         out = os.path.join(self.tmp.name, "pkg")
         manifest = export_checkpoint(os.path.join(self.runs, "tiny-test", "best.pt"), out, name="tiny", val_dir=self.val_dir)
