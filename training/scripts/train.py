@@ -260,7 +260,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             mix, peak = normalise_chunk(batch.mix.to(device))
             scale = peak + 1e-8  # target and rest share the mix's peak, as the thesis
             masks = trained(mix, all_stacks=True) if ranks.world > 1 else net.forward_all(mix)
-            loss = separation_loss(masks, mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, loss_cfg)
+            loss = separation_loss(masks, mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, loss_cfg, batch.mix_c.to(device) / scale, batch.target_c.to(device) / scale)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if t_cfg["grad_clip"]:

@@ -41,11 +41,14 @@ class Track:
 
 @dataclass
 class Batch:
-    """Magnitudes ``[nb_samples, 1, nb_bins, nb_frames]``: mix = |STFT(inst + rest)|."""
+    """Magnitudes ``[nb_samples, 1, nb_bins, nb_frames]``: mix = |STFT(inst + rest)|; and the
+    complex STFTs of mix and target (for the phase-aware loss)."""
 
     mix: torch.Tensor
     target: torch.Tensor
     rest: torch.Tensor
+    mix_c: Optional[torch.Tensor] = None
+    target_c: Optional[torch.Tensor] = None
 
 
 @dataclass
@@ -220,7 +223,7 @@ class CropDataset:
     def batch(self, step: int, batch_size: int) -> Batch:
         """Deterministic in ``(seed, step)``. Returns magnitudes ``[batch_size, 1, nb_bins, nb_frames]``."""
         rng = np.random.default_rng([self.seed, step])
-        mixes, targets, rests = [], [], []
+        mixes, targets, rests, mixes_c, targets_c = [], [], [], [], []
         for _ in range(batch_size):
             ti, fi = self._pick(rng)
             ri, rf = self._pick(rng) if rng.random() < self.augment.remix_p else (ti, fi)
@@ -230,11 +233,14 @@ class CropDataset:
             if self.augment.eq_db > 0 or self.augment.eq_tilt_db > 0:
                 inst = inst * torch.from_numpy(random_eq(rng, self.freqs, self.augment))[:, None]
                 rest = rest * torch.from_numpy(random_eq(rng, self.freqs, self.augment))[:, None]
-            mixes.append((inst + rest).abs())  # complex sum, as the thesis
+            mixes_c.append(inst + rest)  # complex sum, as the thesis
+            targets_c.append(inst)
+            mixes.append(mixes_c[-1].abs())
             targets.append(inst.abs())
             rests.append(rest.abs())
         stack = lambda xs: torch.stack(xs).unsqueeze(1).to(torch.float32)  # noqa: E731
-        return Batch(stack(mixes), stack(targets), stack(rests))
+        cstack = lambda xs: torch.stack(xs).unsqueeze(1).to(torch.complex64)  # noqa: E731
+        return Batch(stack(mixes), stack(targets), stack(rests), cstack(mixes_c), cstack(targets_c))
 
     def fixed_batches(self, count: int, batch_size: int, seed: int = 1234) -> List[Batch]:
         """``count`` reproducible batches (validation crops); uses this dataset's augmentation."""

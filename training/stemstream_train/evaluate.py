@@ -24,7 +24,7 @@ def crop_loss(net: HourglassNet, batches: Sequence[Batch], loss: LossConfig, dev
         mix, peak = normalise_chunk(b.mix.to(device))
         scale = peak + 1e-8
         masks = net.forward_all(mix)
-        values.append(float(separation_loss(masks, mix, b.target.to(device) / scale, b.rest.to(device) / scale, loss)))
+        values.append(float(separation_loss(masks, mix, b.target.to(device) / scale, b.rest.to(device) / scale, loss, b.mix_c.to(device) / scale, b.target_c.to(device) / scale)))
     net.train(was)
     return float(np.mean(values)) if values else float("nan")
 

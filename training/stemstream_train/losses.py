@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import torch
 from torch import Tensor
 
 
+KINDS = ("l1", "l1-compressed", "psa-sdr")
+# Targets more than 30 dB under the mix count as silence: the SDR of an empty crop rewards a zero
+# estimate instead of dividing by zero.
+SDR_FLOOR = 1e-3
+
+
 @dataclass
 class LossConfig:
-    """``kind``: ``"l1"`` (thesis) or ``"l1-compressed"`` (``|x|**power`` on estimate and target);
+    """``kind``: ``"l1"`` (thesis), ``"l1-compressed"`` (``|x|**power`` on estimate and target) or
+    ``"psa-sdr"`` (phase-aware: the SDR of ``mask * mix`` against the complex target, per item;
+    the error counts what the mix phase gets wrong, as the metric does);
     ``rest_weight``: weight of the same loss on the rest, ``(1 - mask) * mix`` vs ``rest``;
     ``frames``: ``"all"``, ``"right:<n>"`` (only the last n frames) or ``"right:<n>:<w>"`` (the
     others weighted w): the live engine outputs the right edge of its window, so train for it."""
@@ -29,8 +37,8 @@ class LossConfig:
     frames: str = "all"
 
     def __post_init__(self) -> None:
-        if self.kind not in ("l1", "l1-compressed"):
-            raise ValueError(f"loss kind must be l1 or l1-compressed, got {self.kind!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"loss kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
         parse_frames(self.frames, 64)  # validates the syntax
 
 
@@ -62,10 +70,29 @@ def _weighted_l1(est: Tensor, ref: Tensor, weights: Tensor) -> Tensor:
     return ((est - ref).abs() * weights).mean()
 
 
-def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: Tensor, cfg: LossConfig) -> Tensor:
+def _negative_sdr(est: Tensor, ref: Tensor, mix: Tensor, weights: Tensor) -> Tensor:
+    """Mean over items of −SDR/10 (complex ``[N, 1, bins, frames]``; frame-weighted energies)."""
+    energy = lambda x: ((x.real**2 + x.imag**2) * weights).sum(dim=(1, 2, 3))  # noqa: E731
+    floor = SDR_FLOOR * energy(mix) + 1e-8
+    return -torch.log10((energy(ref) + floor) / (energy(est - ref) + floor)).mean()
+
+
+def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: Tensor, cfg: LossConfig, mix_c: Optional[Tensor] = None, target_c: Optional[Tensor] = None) -> Tensor:
     """Mean over stacks of the configured loss. ``masks``: unclipped network outputs (one per
-    stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``."""
+    stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``;
+    ``mix_c``/``target_c``: the same normalised as complex STFTs (needed by ``psa-sdr``)."""
     weights = parse_frames(cfg.frames, mix.shape[-1]).to(mix.device, mix.dtype)
+    if cfg.kind == "psa-sdr":
+        if mix_c is None or target_c is None:
+            raise ValueError("loss psa-sdr needs the complex mix and target")
+        sdr_total: List[Tensor] = []
+        for mask in masks:
+            est = mask * mix_c
+            loss = _negative_sdr(est, target_c, mix_c, weights)
+            if cfg.rest_weight:
+                loss = loss + cfg.rest_weight * _negative_sdr(mix_c - est, mix_c - target_c, mix_c, weights)
+            sdr_total.append(loss)
+        return torch.stack(sdr_total).mean()
     f = (lambda x: _compress(x, cfg.power)) if cfg.kind == "l1-compressed" else (lambda x: x)
     total: List[Tensor] = []
     for mask in masks:
