@@ -87,7 +87,8 @@ def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: 
             raise ValueError("loss psa-sdr needs the complex mix and target")
         sdr_total: List[Tensor] = []
         for mask in masks:
-            est = mask * mix_c
+            # Clipped as the shipped model clips it: a phase-aware optimum leaves [0, 1] (Re(T/X)).
+            est = mask.clamp(0.0, 1.0) * mix_c
             loss = _negative_sdr(est, target_c, mix_c, weights)
             if cfg.rest_weight:
                 loss = loss + cfg.rest_weight * _negative_sdr(mix_c - est, mix_c - target_c, mix_c, weights)
