@@ -45,8 +45,8 @@ from stemstream_train.checkpoint import load_checkpoint, rng_state, save_checkpo
 from stemstream_train.data import CropDataset, DatasetError, load_tracks  # noqa: E402
 from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
 from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
-from stemstream_train.losses import separation_loss  # noqa: E402
-from stemstream_train.model import HourglassNet, count_trainable_params, normalise_chunk  # noqa: E402
+from stemstream_train.losses import batch_loss  # noqa: E402
+from stemstream_train.model import HourglassNet, count_trainable_params  # noqa: E402
 from stemstream_train.transforms import SignalConfig  # noqa: E402
 
 Log = Callable[[str], None]
@@ -186,7 +186,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
         os.makedirs(run_dir, exist_ok=True)
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(cfg, f, indent=2)
-    if not ranks.main:
+    else:
         log = lambda _s: None  # noqa: E731
 
     data = cfg["data"]
@@ -213,10 +213,8 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
     ema_decay = float(t_cfg["ema"])
     average = WeightAverage(net, ema_decay, resume.get("ema") if resume else None, int(resume.get("ema_updates", 0)) if resume else 0) if ema_decay else None
     scored = average.net if average else net  # what validation scores and export ships
-    trained: torch.nn.Module = net
-    if ranks.world > 1:
-        ddp = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None)
-        trained = ddp
+    # Training goes through DDP's forward when there are ranks to average gradients with.
+    trained: torch.nn.Module = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None) if ranks.world > 1 else net
     log(
         f"{cfg['name']}: {count_trainable_params(net):,} params, {len(train_set)} songs ({train_set.nb_crops:,} crops, cache {train_set.cache}), "
         f"{len(val_tracks)} val songs, device {device}" + (f", {ranks.world} ranks (batch {ranks.world} x {t_cfg['batch_size']})" if ranks.world > 1 else "")
@@ -257,10 +255,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
         while step < t_cfg["steps"]:
             t0 = time.time()
             batch = train_set.batch(step, t_cfg["batch_size"])
-            mix, peak = normalise_chunk(batch.mix.to(device))
-            scale = peak + 1e-8  # target and rest share the mix's peak, as the thesis
-            masks = trained(mix, all_stacks=True) if ranks.world > 1 else net.forward_all(mix)
-            loss = separation_loss(masks, mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, loss_cfg, batch.mix_c.to(device) / scale, batch.target_c.to(device) / scale)
+            loss = batch_loss(lambda mix: trained(mix, all_stacks=True), batch, loss_cfg, device)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if t_cfg["grad_clip"]:

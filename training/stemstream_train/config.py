@@ -155,16 +155,13 @@ def validate(cfg: Dict[str, Any]) -> None:
             raise ConfigError(f"train.{key} must be a positive integer, got {t[key]!r}")
     if t["frames"] % model_cfg(cfg).frame_multiple:
         raise ConfigError(f"train.frames={t['frames']} must be a multiple of 2**levels={model_cfg(cfg).frame_multiple}")
-    try:
-        t["lr"] = float(t["lr"])  # YAML 1.1 reads "1e-4" as a string
-    except (TypeError, ValueError):
-        raise ConfigError(f"train.lr must be a number, got {t['lr']!r}") from None
+    for key in ("lr", "ema"):
+        try:
+            t[key] = float(t[key])  # YAML 1.1 reads "1e-4" as a string
+        except (TypeError, ValueError):
+            raise ConfigError(f"train.{key} must be a number, got {t[key]!r}") from None
     if not t["lr"] > 0:
         raise ConfigError("train.lr must be > 0")
-    try:
-        t["ema"] = float(t["ema"])
-    except (TypeError, ValueError):
-        raise ConfigError(f"train.ema must be a number, got {t['ema']!r}") from None
     if not 0.0 <= t["ema"] < 1.0:
         raise ConfigError(f"train.ema must be in [0, 1), got {t['ema']}")
     if cfg["data"]["cache"] not in ("audio", "stft", "auto"):

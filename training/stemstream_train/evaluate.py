@@ -9,8 +9,8 @@ import torch
 
 from .data import Batch, Track, unpadded
 from .inference import chunked_mask, sdr
-from .losses import LossConfig, separation_loss
-from .model import HourglassNet, normalise_chunk
+from .losses import LossConfig, batch_loss
+from .model import HourglassNet
 from .transforms import SignalConfig, make_filterbanks
 
 
@@ -21,10 +21,7 @@ def crop_loss(net: HourglassNet, batches: Sequence[Batch], loss: LossConfig, dev
     net.eval()
     values: List[float] = []
     for b in batches:
-        mix, peak = normalise_chunk(b.mix.to(device))
-        scale = peak + 1e-8
-        masks = net.forward_all(mix)
-        values.append(float(separation_loss(masks, mix, b.target.to(device) / scale, b.rest.to(device) / scale, loss, b.mix_c.to(device) / scale, b.target_c.to(device) / scale)))
+        values.append(float(batch_loss(net.forward_all, b, loss, device)))
     net.train(was)
     return float(np.mean(values)) if values else float("nan")
 

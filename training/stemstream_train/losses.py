@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import torch
 from torch import Tensor
+
+from .data import Batch
+from .model import normalise_chunk
 
 
 KINDS = ("l1", "l1-compressed", "psa-sdr")
@@ -82,24 +85,35 @@ def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: 
     stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``;
     ``mix_c``/``target_c``: the same normalised as complex STFTs (needed by ``psa-sdr``)."""
     weights = parse_frames(cfg.frames, mix.shape[-1]).to(mix.device, mix.dtype)
-    if cfg.kind == "psa-sdr":
-        if mix_c is None or target_c is None:
-            raise ValueError("loss psa-sdr needs the complex mix and target")
-        sdr_total: List[Tensor] = []
-        for mask in masks:
-            # Clipped as the shipped model clips it: a phase-aware optimum leaves [0, 1] (Re(T/X)).
-            est = mask.clamp(0.0, 1.0) * mix_c
-            loss = _negative_sdr(est, target_c, mix_c, weights)
-            if cfg.rest_weight:
-                loss = loss + cfg.rest_weight * _negative_sdr(mix_c - est, mix_c - target_c, mix_c, weights)
-            sdr_total.append(loss)
-        return torch.stack(sdr_total).mean()
+    if cfg.kind == "psa-sdr" and (mix_c is None or target_c is None):
+        raise ValueError("loss psa-sdr needs the complex mix and target")
     f = (lambda x: _compress(x, cfg.power)) if cfg.kind == "l1-compressed" else (lambda x: x)
-    total: List[Tensor] = []
-    for mask in masks:
+
+    def one(mask: Tensor) -> Tensor:
+        if cfg.kind == "psa-sdr":
+            # Clipped as the shipped model clips it: a phase-aware optimum leaves [0, 1] (Re(T/X)).
+            est_c = mask.clamp(0.0, 1.0) * mix_c
+            loss = _negative_sdr(est_c, target_c, mix_c, weights)
+            if cfg.rest_weight:
+                loss = loss + cfg.rest_weight * _negative_sdr(mix_c - est_c, mix_c - target_c, mix_c, weights)
+            return loss
         est = mask * mix
         loss = _weighted_l1(f(est), f(target), weights)
         if cfg.rest_weight:
             loss = loss + cfg.rest_weight * _weighted_l1(f(mix - est), f(rest), weights)
-        total.append(loss)
-    return torch.stack(total).mean()
+        return loss
+
+    return torch.stack([one(mask) for mask in masks]).mean()
+
+
+def batch_loss(masks_of: Callable[[Tensor], Sequence[Tensor]], batch: Batch, cfg: LossConfig, device: torch.device) -> Tensor:
+    """The loss of one batch, for training and validation alike: the mix normalised by its chunk
+    peak, target and rest (and the complex STFTs, only when the loss uses them) by the same peak,
+    as the thesis. ``masks_of``: normalised mix -> the network's masks (one per stack)."""
+    mix, peak = normalise_chunk(batch.mix.to(device))
+    scale = peak + 1e-8
+    phase = cfg.kind == "psa-sdr" and batch.mix_c is not None and batch.target_c is not None
+    return separation_loss(
+        masks_of(mix), mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, cfg,
+        batch.mix_c.to(device) / scale if phase else None, batch.target_c.to(device) / scale if phase else None,
+    )

@@ -107,10 +107,8 @@ export function restFamilies(split: Split): Family[] {
  */
 export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument): PresetRef {
   // Only families that can voice the role (the waveguide strings play guitars and pianos only).
-  const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => f === 'freepats' || familyPresets(f, part.role).length > 0);
+  // Held-out families only stay out of *training*: a role no allowed family has takes FluidR3's.
+  const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0);
   const family: Family = families.length > 0 ? rng.pick(families) : 'fluidr3';
-  let presets = familyPresets(family, part.role);
-  // Held-out families only stay out of *training*; a family lacking the role falls back to FluidR3.
-  if (presets.length === 0) presets = familyPresets('fluidr3', part.role);
-  return rng.pick(presets);
+  return rng.pick(familyPresets(family, part.role));
 }
