@@ -10,8 +10,9 @@ import type { Role } from './song.js';
 
 const ROLES: Role[] = ['drums', 'bass', 'piano', 'guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive', 'organ', 'epiano', 'strings', 'pad', 'brass', 'synth-lead', 'voice', 'mallets', 'plucked'];
 
-test('train songs use only FluidR3/TimGM6mb/waveguide; val targets only the held-out family', () => {
+test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only the held-out family', () => {
   const waveguideTargets = { guitar: 0, piano: 0 };
+  let hydrogenDrums = 0;
   for (let i = 0; i < 40; i++) {
     for (const target of ['guitar', 'piano'] as const) {
       const song = composeSong({ seed: 9, index: i, target });
@@ -20,6 +21,7 @@ test('train songs use only FluidR3/TimGM6mb/waveguide; val targets only the held
         assert.ok(TRAIN_FAMILIES.includes(v.preset.family), `${v.part} from ${v.preset.family} in train`);
         if (v.preset.family === 'waveguide') assert.ok(WAVEGUIDE_ROLES.includes(v.role), `waveguide voiced ${v.role}`);
         if (v.preset.family === 'waveguide' && v.isTarget) waveguideTargets[target]++;
+        if (v.preset.family === 'hydrogen') { assert.equal(v.role, 'drums', `hydrogen voiced ${v.role}`); hydrogenDrums++; }
       }
       const val = planMix(song, 'val', forkRng(9, i, 'mix-val'));
       const held: Family = target === 'piano' ? 'musescore' : 'freepats';
@@ -27,10 +29,12 @@ test('train songs use only FluidR3/TimGM6mb/waveguide; val targets only the held
         if (v.isTarget) assert.equal(v.preset.family, held);
         else assert.notEqual(v.preset.family, 'freepats');
         assert.notEqual(v.preset.family, 'waveguide', 'validation is recorded instruments only');
+        assert.notEqual(v.preset.family, 'hydrogen', 'validation sets stay as they were');
       }
     }
   }
   assert.ok(waveguideTargets.guitar > 5 && waveguideTargets.piano > 5, JSON.stringify(waveguideTargets));
+  assert.ok(hydrogenDrums > 10, `hydrogen kits voiced ${hydrogenDrums} drum parts`);
 });
 
 test('every catalogued preset exists in its soundfont (no silent fallback)', () => {

@@ -1,17 +1,18 @@
 /**
  * Sound families and the presets each role may use, and the train/validation rule:
- * train draws every voice from FluidR3, TimGM6mb and (guitars, pianos) the procedural waveguide
- * strings of render-waveguide.ts; validation renders the target instrument
+ * train draws every voice from FluidR3, TimGM6mb, (guitars, pianos) the procedural waveguide
+ * strings of render-waveguide.ts and (drums) the Hydrogen kits of render-hydrogen.ts; validation renders the target instrument
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
 import type { Rng } from './prng.js';
+import { HYDROGEN_KITS } from './render-hydrogen.js';
 import { WAVEGUIDE_PROGRAMS, WAVEGUIDE_ROLES } from './render-waveguide.js';
 import type { Part, Role, Split, TargetInstrument } from './song.js';
 
-export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide';
+export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide' | 'hydrogen';
 /** Families read from a soundfont file by spessasynth. */
-export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide'>;
+export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide' | 'hydrogen'>;
 
 /** Soundfont files (Debian packages fluid-soundfont-gm, timgm6mb-soundfont, musescore-general-soundfont). */
 export const SOUNDFONT_PATHS: Record<SoundfontFamily, string> = {
@@ -80,6 +81,7 @@ export function isTargetRole(role: Role, target: TargetInstrument): boolean {
 
 /** All presets a family offers for a role (training families only for train). */
 export function familyPresets(family: Family, role: Role): PresetRef[] {
+  if (family === 'hydrogen') return role === 'drums' ? HYDROGEN_KITS.map((_, program) => ({ family, bank: 128, program })) : [];
   if (family === 'waveguide') return WAVEGUIDE_ROLES.includes(role) ? Array.from({ length: WAVEGUIDE_PROGRAMS }, (_, program) => ({ family, bank: 0, program })) : [];
   if (family === 'freepats') return (FREEPATS_GUITARS[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
   if (family === 'musescore' && role === 'piano') return MUSESCORE_PIANOS.map(([bank, program]) => ({ family, bank, program }));
@@ -88,7 +90,7 @@ export function familyPresets(family: Family, role: Role): PresetRef[] {
   return [...base, ...extra].map(([bank, program]) => ({ family, bank, program }));
 }
 
-export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide'];
+export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide', 'hydrogen'];
 
 /** Families the target instrument may come from in a split. */
 export function targetFamilies(split: Split, target: TargetInstrument): Family[] {
@@ -106,7 +108,7 @@ export function restFamilies(split: Split): Family[] {
  * else a training family (or MuseScore in val rests). MuseScore's pianos never voice training data.
  */
 export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument): PresetRef {
-  // Only families that can voice the role (the waveguide strings play guitars and pianos only).
+  // Only families that can voice the role (waveguide: guitars and pianos; hydrogen: drums).
   // Held-out families only stay out of *training*: a role no allowed family has takes FluidR3's.
   const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0);
   const family: Family = families.length > 0 ? rng.pick(families) : 'fluidr3';

@@ -1,7 +1,7 @@
 /**
  * Song → dry stems → mixed instrument and rest. Voices each part by the mix plan, renders every
  * sound family's parts in one spessasynth pass (freepats parts through timidity, waveguide strings
- * in render-waveguide.ts), then mixes.
+ * in render-waveguide.ts, Hydrogen drum kits in render-hydrogen.ts), then mixes.
  */
 import { StemstreamError } from '../../engine/errors.js';
 import { mixdown, type StemPair } from './mixdown.js';
@@ -9,6 +9,7 @@ import { planMix, type MixPlan } from './mix-plan.js';
 import type { Family, PresetRef } from './presets.js';
 import { forkRng, hashSeed } from './prng.js';
 import { bankHasPreset, loadFamilyBank, renderSpessa } from './render-spessa.js';
+import { renderHydrogen } from './render-hydrogen.js';
 import { renderTimidity } from './render-timidity.js';
 import { renderWaveguide } from './render-waveguide.js';
 import type { Part, Song, Split } from './song.js';
@@ -40,6 +41,10 @@ export async function renderSong(song: Song, split: Split, sampleRate: number): 
   for (const [family, list] of byFamily) {
     if (family === 'freepats') {
       for (const { part, preset, k } of list) dry[k] = await renderTimidity(part, preset, sampleRate, nbSamples);
+      continue;
+    }
+    if (family === 'hydrogen') {
+      for (const { part, preset, k } of list) dry[k] = await renderHydrogen(part, preset.program, sampleRate, nbSamples, hashSeed(song.seed, song.index));
       continue;
     }
     if (family === 'waveguide') {
