@@ -51,10 +51,18 @@ test('classifyDrum and mapKit: names to GM keys, toms low to high, fallbacks for
   assert.equal(keys.get(49)?.[0].name, 'Closed HH', 'no cymbals: crash falls back along ride → closed hat');
 });
 
-test('every catalogued kit loads and covers the keys the drum patterns play', { skip: noKits }, () => {
+test('every catalogued kit loads, covers the keys the drum patterns play, and every hit decodes and sounds', { skip: noKits }, async () => {
+  const keys = [36, 37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51];
   for (let i = 0; i < HYDROGEN_KITS.length; i++) {
     const kit = loadKit(i);
-    for (const key of [36, 37, 38, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51]) assert.ok(kit.keys.has(key), `${kit.name} plays ${key}`);
+    for (const key of keys) assert.ok(kit.keys.has(key), `${kit.name} plays ${key}`);
+    for (const pitch of keys) {
+      for (const velocity of [20, 70, 120]) {
+        const [left, right] = await renderHydrogen(drums([{ time: 0.05, duration: 0.1, pitch, velocity }]), i, SR, Math.round(SR * 0.3), 3);
+        const e = energy(left, 0.05, 0.3) + energy(right, 0.05, 0.3);
+        assert.ok(e > 1e-6 && Number.isFinite(e) && energy(left, 0, 0.049) === 0, `${kit.name} key ${pitch} velocity ${velocity}: energy ${e}`);
+      }
+    }
   }
 });
 

@@ -9,9 +9,10 @@
  * fallbacks for keys a kit lacks. Per song the kit is tuned (±1.2 semitones) and panned; open
  * hats are choked by the next closed or pedal hat, as on a real hi-hat.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAudio } from '../../engine/audio-file/index.js';
+import { detectFormat } from '../../engine/audio-file/detect-format.js';
 import { resample } from '../../engine/dsp/resampler.js';
 import { StemstreamError } from '../../engine/errors.js';
 import { hashSeed, Rng } from './prng.js';
@@ -22,8 +23,9 @@ export const HYDROGEN_DIR = '/usr/share/hydrogen/data/drumkits';
 /**
  * The kits, by folder: the program number of a 'hydrogen' preset indexes this list. Fixed here,
  * not read from the disk, so that a song plan does not depend on what is installed. Left out:
- * BJA_Pacific (AIFF samples, which the audio reader does not decode) and circAfrique (djembes
- * only: nothing to play the hats and cymbals of a drum-kit pattern).
+ * BJA_Pacific (AIFF samples, which the audio reader does not decode; single AIFF files in other
+ * kits are skipped by `loadKit`) and circAfrique (djembes only: nothing to play the hats and
+ * cymbals of a drum-kit pattern).
  */
 export const HYDROGEN_KITS: readonly string[] = [
   'GMRockKit', 'TR808EmulationKit', // hydrogen-data
@@ -162,6 +164,18 @@ export function mapKit(instruments: readonly KitInstrument[]): Map<number, KitIn
   return keys;
 }
 
+/** True when the audio reader can decode the file (some kits hold AIFF files named .wav). */
+function decodable(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const head = new Uint8Array(4096);
+  const fd = openSync(path, 'r');
+  try {
+    return detectFormat(head.subarray(0, readSync(fd, head, 0, head.length, 0))).format !== null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const kitCache = new Map<string, DrumKit>();
 
 /** Loads and maps kit `index` of HYDROGEN_KITS; a clear error when the package is missing. */
@@ -175,7 +189,10 @@ export function loadKit(index: number): DrumKit {
   if (!existsSync(xmlPath)) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', `the hydrogen drum family needs ${xmlPath} (apt-get install hydrogen-data hydrogen-drumkits)`);
   }
-  const keys = mapKit(parseDrumkitXml(readFileSync(xmlPath, 'utf8')));
+  const instruments = parseDrumkitXml(readFileSync(xmlPath, 'utf8'))
+    .map((inst) => ({ ...inst, layers: inst.layers.filter((l) => decodable(join(dir, l.file))) }))
+    .filter((inst) => inst.layers.length > 0);
+  const keys = mapKit(instruments);
   for (const k of [KICK, SNARE, CLOSED]) {
     if (!keys.has(k)) throw new StemstreamError('SS_ERR_INTERNAL', `hydrogen kit ${name} has no sound for GM key ${k}`);
   }
