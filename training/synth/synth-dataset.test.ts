@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readAudioFile } from '../dataset/audio-io.js';
+import { TRAIN_FAMILIES } from './presets.js';
 import { timidityAvailable } from './render-timidity.js';
-import { synthDataset, tracksDir } from './synth-dataset.js';
+import { isTrackComplete, synthDataset, tracksDir } from './synth-dataset.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ss-synth-test-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -58,7 +59,7 @@ test('written stems are stereo float32 at the rate, non-silent, unclipped, and s
   assert.ok(energyI > 0 && energyR > 0, 'both stems carry sound');
   const meta = JSON.parse(readFileSync(join(dir, track, 'song.json'), 'utf8'));
   assert.equal(meta.split, 'train');
-  for (const f of [...meta.families.target, ...meta.families.rest]) assert.ok(['fluidr3', 'timgm6mb', 'waveguide'].includes(f), f);
+  for (const f of [...meta.families.target, ...meta.families.rest]) assert.ok(TRAIN_FAMILIES.includes(f), f);
 });
 
 test('val guitar renders the target from freepats through timidity', { skip: !timidityAvailable() && 'timidity/freepats not installed' }, async () => {
@@ -75,4 +76,20 @@ test('val guitar renders the target from freepats through timidity', { skip: !ti
 test('bad options are StemstreamErrors', async () => {
   await assert.rejects(synthDataset({ ...base, hours: 0, outDir: join(root, 'x'), workers: 0 }), { code: 'SS_ERR_BAD_OPTION' });
   await assert.rejects(synthDataset({ ...base, sampleRate: 100, outDir: join(root, 'x'), workers: 0 }), { code: 'SS_ERR_BAD_OPTION' });
+});
+
+test('a track that fails stops every worker: the error comes back and no further songs are rendered', async () => {
+  const out = join(root, 'fail');
+  const dir = tracksDir(out, 22050);
+  mkdirSync(dir, { recursive: true });
+  // A file where track 1's folder should go makes that track fail in its worker.
+  writeFileSync(join(dir, 'synth-guitar-train-s42-000001'), 'not a folder');
+  const opts = { ...base, hours: 90 / 3600, outDir: out, workers: 2 };
+  await assert.rejects(synthDataset(opts), /synth-guitar-train-s42-000001/);
+  const doneAtFailure = readdirSync(dir).filter((t) => isTrackComplete(dir, t)).length;
+  // The other worker was stopped: nothing is still rendering a second later.
+  await new Promise((r) => setTimeout(r, 1500));
+  const total = readdirSync(dir).length - 1;
+  assert.equal(readdirSync(dir).filter((t) => isTrackComplete(dir, t)).length, doneAtFailure);
+  assert.ok(total <= 3, `${total} track folders after the failure`);
 });

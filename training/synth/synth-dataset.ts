@@ -154,18 +154,26 @@ export async function synthDataset(opts: SynthOptions): Promise<SynthSummary> {
     for (const i of todo) report(tracks[i], await renderTrack(job, i));
   } else {
     let next = 0;
+    const workers: Worker[] = [];
+    // One failed track stops every worker: the error reaches the caller and the process can exit.
+    const fail = (reject: (e: unknown) => void, e: unknown): void => {
+      next = todo.length;
+      for (const o of workers) void o.terminate();
+      reject(e);
+    };
     const runWorker = (): Promise<void> => new Promise((resolve, reject) => {
       const w = startWorker(job);
+      workers.push(w);
       const feed = (): void => {
         if (next >= todo.length) { void w.terminate(); resolve(); return; }
         w.postMessage(todo[next++]);
       };
       w.on('message', (m: { index: number; audioSec?: number; error?: string; code?: string }) => {
-        if (m.error !== undefined) { void w.terminate(); reject(new StemstreamError((m.code as 'SS_ERR_INTERNAL') ?? 'SS_ERR_INTERNAL', `track ${tracks[m.index]}: ${m.error}`)); return; }
+        if (m.error !== undefined) { fail(reject, new StemstreamError((m.code as 'SS_ERR_INTERNAL') ?? 'SS_ERR_INTERNAL', `track ${tracks[m.index]}: ${m.error}`)); return; }
         report(tracks[m.index], m.audioSec ?? 0);
         feed();
       });
-      w.on('error', reject);
+      w.on('error', (e) => fail(reject, e));
       feed();
     });
     await Promise.all(Array.from({ length: Math.min(opts.workers, Math.max(1, todo.length)) }, runWorker));
