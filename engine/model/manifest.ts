@@ -41,6 +41,8 @@ export const modelManifestSchema = z
       kind: z.literal('ratio-mask'),
       target: z.string().min(1),
       range: z.tuple([z.number(), z.number()]),
+      // The exponent the graph applies to the clipped mask (training/README.md); informational.
+      mask_power: z.number().positive().max(4).optional(),
     }),
     architecture: z.looseObject({ type: z.string().min(1), trainable_params: z.number().int().nonnegative().optional() }),
     training: z.looseObject({}).default({}),

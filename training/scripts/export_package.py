@@ -27,13 +27,14 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--instrument", help="instrument (default: from the checkpoint's config)")
     p.add_argument("--description", help="one line for model.json")
     p.add_argument("--val", help="validation folder: record quick SDR metrics in model.json")
+    p.add_argument("--mask-power", type=float, default=1.0, help="raise the mask to this power in the graph (calibrated on training-family songs; default 1)")
     return p
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
     try:
-        manifest = export_checkpoint(args.checkpoint, args.out, args.name, args.instrument, args.description, args.val, log=print)
+        manifest = export_checkpoint(args.checkpoint, args.out, args.name, args.instrument, args.description, args.val, log=print, mask_power=args.mask_power)
     except (FileNotFoundError, DatasetError) as e:
         print(f"export_package: {e}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ def track_sdrs(
     signal: SignalConfig = SignalConfig(),
     max_seconds: float = 30.0,
     device: torch.device = torch.device("cpu"),
+    mask_power: float = 1.0,
 ) -> Dict[str, float]:
     """Median quick SDR (dB) of instrument and rest over ``tracks`` (first ``max_seconds`` each).
 
@@ -54,7 +55,7 @@ def track_sdrs(
         if net is None:
             mask = torch.clamp(s_inst.abs() / (mix.abs() + 1e-8), 0.0, 1.0)
         else:
-            mask = chunked_mask(net, mix.abs().to(torch.float32)).to(device)
+            mask = chunked_mask(net, mix.abs().to(torch.float32), mask_power=mask_power).to(device)
         est = mask.to(mix.dtype) * mix
         ref_i, ref_r = istft(s_inst, length=n), istft(s_rest, length=n)
         inst_sdr.append(sdr(ref_i, istft(est, length=n)))

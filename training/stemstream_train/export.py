@@ -27,13 +27,13 @@ INPUT_NAME = "magnitude"
 OUTPUT_NAME = "mask"
 
 
-def export_onnx(model: HourglassNet, path: str, frames: int = 64, opset: int = 13) -> None:
-    """Write ``ExportWrapper(model)`` in eval mode to ``path`` (ONNX, dynamic batch axis).
+def export_onnx(model: HourglassNet, path: str, frames: int = 64, opset: int = 13, mask_power: float = 1.0) -> None:
+    """Write ``ExportWrapper(model, mask_power)`` in eval mode to ``path`` (ONNX, dynamic batch axis).
 
     The caller's ``model`` is not modified (a CPU copy is exported).
     """
     net = copy.deepcopy(model).cpu().eval()
-    wrapper = ExportWrapper(net).eval()
+    wrapper = ExportWrapper(net, mask_power).eval()
     dummy = torch.rand(1, 1, net.cfg.nb_bins, frames)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # The tracer warns about skipped shape checks and prim::Constant shape inference: expected.
@@ -71,6 +71,7 @@ def build_manifest(
     meta: Mapping[str, Any],
     signal: SignalConfig = SignalConfig(),
     opset: int = 13,
+    mask_power: float = 1.0,
 ) -> Dict[str, Any]:
     """The ``model.json`` dict. ``meta`` keys: name, instrument, description, license, training, metrics."""
     name = str(meta.get("name", meta.get("instrument", "model")))
@@ -89,6 +90,9 @@ def build_manifest(
         "config": {},
     }
     training.update(dict(meta.get("training", {})))
+    output: Dict[str, Any] = {"name": OUTPUT_NAME, "shape": list(shape), "kind": "ratio-mask", "target": "instrument", "range": [0, 1]}
+    if mask_power != 1.0:
+        output["mask_power"] = mask_power  # informational: the graph already applies it
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -98,7 +102,7 @@ def build_manifest(
         "license": str(meta.get("license", "MIT")),
         "signal": signal.to_json(),
         "input": {"name": INPUT_NAME, "shape": shape, "normalisation": "chunk-max", "normalisation_in_model": True},
-        "output": {"name": OUTPUT_NAME, "shape": list(shape), "kind": "ratio-mask", "target": "instrument", "range": [0, 1]},
+        "output": output,
         "architecture": architecture,
         "training": training,
         "metrics": dict(meta.get("metrics", {})),
@@ -113,6 +117,7 @@ def write_model_package(
     meta: Optional[Mapping[str, Any]] = None,
     signal: SignalConfig = SignalConfig(),
     opset: int = 13,
+    mask_power: float = 1.0,
 ) -> Dict[str, Any]:
     """Write ``out_dir/model.onnx`` and ``out_dir/model.json``; returns the manifest dict.
 
@@ -121,13 +126,13 @@ def write_model_package(
     config = config or model.cfg
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
-    export_onnx(model, onnx_path, frames=signal.chunk_frames, opset=opset)
+    export_onnx(model, onnx_path, frames=signal.chunk_frames, opset=opset, mask_power=mask_power)
     summary = read_onnx_summary(onnx_path)
     expected = ["batch", 1, signal.nb_bins, signal.chunk_frames]
     got = [(v.name, v.shape) for v in summary.inputs + summary.outputs]
     if got != [(INPUT_NAME, expected), (OUTPUT_NAME, expected)]:
         raise RuntimeError(f"exported graph has unexpected inputs/outputs: {got}")
-    manifest = build_manifest(config, count_trainable_params(model), meta or {}, signal, opset)
+    manifest = build_manifest(config, count_trainable_params(model), meta or {}, signal, opset, mask_power)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         f.write(dump_json(manifest))
     return manifest
@@ -157,11 +162,13 @@ def export_checkpoint(
     description: Optional[str] = None,
     val_dir: Optional[str] = None,
     log: Callable[[str], None] = lambda s: None,
+    mask_power: float = 1.0,
 ) -> Dict[str, Any]:
     """Export a training checkpoint as a model package, recording training facts and metrics.
 
     With ``val_dir``, measures the quick SDR (model and oracle ratio mask) on its tracks (first
     ``val.max_seconds`` of each) and stores them under ``metrics["val-<folder name>"]``.
+    ``mask_power`` is baked into the graph (see ``ExportWrapper``) and into those metrics.
     """
     from .checkpoint import latest_val, model_from_checkpoint
     from .data import load_tracks
@@ -176,7 +183,7 @@ def export_checkpoint(
         tracks = load_tracks(val_dir)
         max_s = float(cfg["val"]["max_seconds"])
         log(f"measuring {len(tracks)} validation tracks in {val_dir} ...")
-        m: Dict[str, Any] = dict(track_sdrs(net, tracks, max_seconds=max_s))
+        m: Dict[str, Any] = dict(track_sdrs(net, tracks, max_seconds=max_s, mask_power=mask_power))
         oracle = track_sdrs(None, tracks, max_seconds=max_s)
         m["irm_sdr_quick_instrument_median"] = oracle["sdr_quick_instrument_median"]
         m["irm_sdr_quick_rest_median"] = oracle["sdr_quick_rest_median"]
@@ -202,4 +209,5 @@ def export_checkpoint(
         net,
         net.cfg,
         {"name": name, "instrument": instrument, "description": description, "license": cfg["export"].get("license", "MIT"), "training": training, "metrics": metrics},
+        mask_power=mask_power,
     )

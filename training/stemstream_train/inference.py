@@ -24,8 +24,9 @@ def chunk_weights(chunk: int) -> Tensor:
 
 
 @torch.no_grad()
-def chunked_mask(net: HourglassNet, mix_mag: Tensor, chunk: int = 64, step: int = 32, batch: int = 8) -> Tensor:
-    """``mix_mag``: ``[nb_bins, nb_frames]`` raw magnitude -> mask ``[nb_bins, nb_frames]`` in [0, 1].
+def chunked_mask(net: HourglassNet, mix_mag: Tensor, chunk: int = 64, step: int = 32, batch: int = 8, mask_power: float = 1.0) -> Tensor:
+    """``mix_mag``: ``[nb_bins, nb_frames]`` raw magnitude -> mask ``[nb_bins, nb_frames]`` in [0, 1]
+    (each chunk's mask raised to ``mask_power`` before stitching, as the exported graph does).
 
     Runs ``net`` in eval mode and restores its previous mode.
     """
@@ -33,7 +34,7 @@ def chunked_mask(net: HourglassNet, mix_mag: Tensor, chunk: int = 64, step: int 
         raise ValueError("chunk must be a multiple of step")
     was_training = net.training
     net.eval()
-    wrapper = ExportWrapper(net)
+    wrapper = ExportWrapper(net, mask_power)
     nb_bins, nb_frames = mix_mag.shape
     left = chunk - step
     right = left + (-nb_frames) % step

@@ -228,15 +228,25 @@ class ExportWrapper(nn.Module):
     ``magnitude``: ``[nb_samples, 1, 769, nb_frames]`` (not normalised) -> ``mask`` of the same
     shape in [0, 1]. Each item is divided by its own max (``normalise_chunk``); all-silent items get
     mask 0 everywhere (the network's biases would otherwise give a non-zero mask on silence).
+
+    ``mask_power`` (default 1) raises the clipped mask to that power inside the graph: an L1-trained
+    mask predicts the median of an uncertain ratio and comes out too small where it is unsure, and
+    BSS-eval punishes that attenuation; ``mask_power`` < 1, calibrated on training-family songs
+    (training/README.md), lifts it. Zero stays zero and one stays one.
     """
 
-    def __init__(self, net: HourglassNet) -> None:
+    def __init__(self, net: HourglassNet, mask_power: float = 1.0) -> None:
         super().__init__()
+        if not 0.0 < mask_power <= 4.0:
+            raise ValueError(f"mask_power must be in (0, 4], got {mask_power}")
         self.net = net
+        self.mask_power = float(mask_power)
 
     def forward(self, magnitude: Tensor) -> Tensor:
         normalised, peak = normalise_chunk(magnitude)
         mask = torch.clamp(self.net(normalised), 0.0, 1.0)
+        if self.mask_power != 1.0:
+            mask = torch.pow(mask, self.mask_power)
         audible = (peak > NORM_EPS).to(mask.dtype)
         return mask * audible
 

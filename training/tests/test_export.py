@@ -39,6 +39,15 @@ class ExportTest(unittest.TestCase):
         self.assertIn("ReduceMax", s.node_ops)  # normalisation baked in
         self.assertIn("Clip", s.node_ops)
 
+    def test_mask_power_is_in_the_graph_and_the_manifest(self) -> None:
+        net = HourglassNet(tiny_config()).eval()
+        manifest = write_model_package(self.tmp.name, net, net.cfg, {"name": "g"}, mask_power=0.5)
+        self.assertEqual(manifest["output"]["mask_power"], 0.5)
+        self.assertIn("Pow", read_onnx_summary(os.path.join(self.tmp.name, "model.onnx")).node_ops)
+        plain = os.path.join(self.tmp.name, "plain")
+        self.assertNotIn("mask_power", write_model_package(plain, net, net.cfg, {"name": "g"})["output"])
+        self.assertNotIn("Pow", read_onnx_summary(os.path.join(plain, "model.onnx")).node_ops)
+
     def test_package_schema_and_round_trip(self) -> None:
         cfg = tiny_config(stacks=2, dropout=0.1)
         net = HourglassNet(cfg)

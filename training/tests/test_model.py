@@ -113,6 +113,17 @@ class ForwardTest(unittest.TestCase):
         self.assertEqual(float(m[:, :, 0, :].max()), 0.0)
         torch.testing.assert_close(m, m_scaled, atol=1e-5, rtol=0)
 
+    def test_mask_power_raises_the_clipped_mask(self) -> None:
+        net = HourglassNet(tiny_config()).eval()
+        x = torch.rand(2, 1, 769, 64)
+        with torch.no_grad():
+            plain = ExportWrapper(net)(x)
+            lifted = ExportWrapper(net, mask_power=0.5)(x)
+        torch.testing.assert_close(lifted, plain.sqrt())
+        self.assertGreater(float(plain.max()), 0.0)
+        with self.assertRaises(ValueError):
+            ExportWrapper(net, mask_power=0.0)
+
     def test_silence_gives_zero_mask_without_nan(self) -> None:
         wrapper = ExportWrapper(HourglassNet(tiny_config())).eval()
         x = torch.rand(2, 1, 769, 64)
