@@ -18,3 +18,4 @@ export {
   type SystemMetrics,
   type TrackResult,
 } from './report.js';
+export { compareReports, comparisonMarkdown, parseReport, type Comparison, type PairedStat, type StemComparison } from './compare.js';

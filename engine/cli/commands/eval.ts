@@ -6,7 +6,7 @@ import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } fr
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
 import { intOption, positiveOption } from '../options.js';
-import { evaluateDataset, manifestMetrics, toJson, toMarkdown, type Separator } from '../../../training/eval/index.js';
+import { compareReports, comparisonMarkdown, evaluateDataset, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -183,5 +183,41 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
         },
         deps,
       );
+    });
+}
+
+/**
+ * `stemstream eval-compare BASE.json RUN.json [RUN2.json …]`: paired per-track differences of
+ * each run against the base report (median, bootstrap 95 % interval, better/worse counts).
+ */
+export async function runEvalCompare(files: string[], opts: { json?: string; resamples?: number }, stdout: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
+  if (files.length < 2) throw new StemstreamError('SS_ERR_BAD_OPTION', 'eval-compare needs a base report and at least one report to compare with it');
+  const read = async (f: string) => {
+    let text: string;
+    try {
+      text = await readFile(f, 'utf8');
+    } catch (e) {
+      throw new StemstreamError('SS_ERR_FILE_NOT_FOUND', `cannot read ${f}: ${describeError(e)}`, { cause: e });
+    }
+    return parseReport(text, f);
+  };
+  const [base, ...runs] = await Promise.all(files.map(read));
+  const results: Comparison[] = runs.map((r) => compareReports(base, r, { resamples: opts.resamples }));
+  results.forEach((c, i) => stdout(`${comparisonMarkdown(c, files[i + 1])}
+`));
+  if (opts.json) await writeOutput(opts.json, `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  return 0;
+}
+
+export function registerEvalCompare(program: Command): void {
+  program
+    .command('eval-compare')
+    .description('compare eval reports track by track against a base report (median difference, bootstrap 95% interval)')
+    .argument('<base>', 'the base report (stemstream eval --json)')
+    .argument('<runs...>', 'reports to compare with it (same dataset and protocol)')
+    .option('--json <file>', 'write the comparisons as JSON')
+    .option('--resamples <n>', 'bootstrap resamples', intOption('--resamples', 100, 1_000_000), 2000)
+    .action(async (base: string, runs: string[], opts: Record<string, unknown>) => {
+      process.exitCode = await runEvalCompare([base, ...runs], { json: opts.json as string | undefined, resamples: opts.resamples as number });
     });
 }

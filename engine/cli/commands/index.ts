@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { registerDataset } from './dataset.js';
 import { registerDevices } from './devices.js';
-import { registerEval } from './eval.js';
+import { registerEval, registerEvalCompare } from './eval.js';
 import { registerLive } from './live.js';
 import { registerMidi } from './midi.js';
 import { registerModels } from './models.js';
@@ -17,5 +17,6 @@ export function registerCommands(program: Command): void {
   registerPresets(program);
   registerModels(program);
   registerEval(program);
+  registerEvalCompare(program);
   registerDataset(program);
 }
