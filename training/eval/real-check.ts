@@ -1,7 +1,7 @@
 /**
  * The real-recording check, end to end (regenerate after a model changes):
  *
- *   node --import tsx training/eval/real-check.ts [--samples DIR] [--data DIR] [--docs DIR] [--instruments guitar,piano] [--no-build]
+ *   node --import tsx training/eval/real-check.ts [--samples DIR] [--data DIR] [--docs DIR] [--instruments guitar,piano] [--no-build] [--summary-only]
  *
  * For each instrument: builds `<data>/real-<instrument>` with `stemstream dataset real-mixes`
  * (seed 1, 20 tracks; deterministic), then evaluates `models/<instrument>` on it
@@ -13,11 +13,12 @@
  *   → `<docs>/<instrument>-real-baseline.json`;
  * and writes the summary `<docs>/real.md` (medians, SDR improvement over no separation, per level).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { modelSeparatorFactory, type EvalArgs } from '../../engine/cli/commands/eval.js';
 import { buildRealMixes, DEFAULT_SAMPLES_DIR, REAL_MIX_INSTRUMENTS, REAL_MIX_LEVELS_DB, type RealMixInstrument } from '../dataset/index.js';
+import { parseReport } from './compare.js';
 import { evaluateDataset } from './evaluate.js';
 import { nanMedian, toJson, toMarkdown, type EvalReport } from './report.js';
 
@@ -33,6 +34,12 @@ const noSeparation = async (mix: Float32Array[]): Promise<{ instrument: Float32A
 function levelOf(track: string): number {
   const m = /-(m6db|0db|p3db)$/.exec(track);
   return m ? { m6db: -6, '0db': 0, p3db: 3 }[m[1] as 'm6db' | '0db' | 'p3db'] : Number.NaN;
+}
+
+/** The instrument recording and the rest loop a track name says it layers (`…-<phrase>-<loop>-<level>`). */
+function layersOf(track: string): { phrase: string; loop: string } | null {
+  const m = /-\d+-([^-]+)-([^-]+)-(?:m6db|0db|p3db)$/.exec(track);
+  return m ? { phrase: m[1], loop: m[2] } : null;
 }
 
 function fmt(v: number): string {
@@ -82,6 +89,24 @@ function summary(rows: Row[]): string {
       out.push(`| ${r.model.model} | ${level > 0 ? '+' : ''}${level} dB | ${ks.length} | ${med((k) => ft[k].model.instrument.sdr)} | ${med((k) => bt[k].model.instrument.sdr)} | ${fmt(improvement(r.fixed, r.baseline, 'instrument', ks))} | ${med((k) => ft[k].model.rest.sdr)} | ${med((k) => bt[k].model.rest.sdr)} | ${fmt(improvement(r.fixed, r.baseline, 'rest', ks))} |`);
     }
   }
+  // Which recordings fail: a median over all tracks hides that some phrases separate and others do not.
+  for (const [title, key] of [['instrument recording', 'phrase'], ['rest loop', 'loop']] as const) {
+    out.push('', `## By ${title} (fixed pairing)`, '');
+    out.push(`| model | ${title} | tracks | instrument SDR | SDRi | SIR | SAR | rest SDRi |`);
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows) {
+      const groups = new Map<string, number[]>();
+      r.fixed.tracks.forEach((t, k) => {
+        const g = layersOf(t.name)?.[key];
+        if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), k]);
+      });
+      for (const [g, ks] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
+        const med = (f: (k: number) => number): string => fmt(nanMedian(ks.map(f)));
+        const ft = r.fixed.tracks;
+        out.push(`| ${r.model.model} | ${g} | ${ks.length} | ${med((k) => ft[k].model.instrument.sdr)} | ${fmt(improvement(r.fixed, r.baseline, 'instrument', ks))} | ${med((k) => ft[k].model.instrument.sir)} | ${med((k) => ft[k].model.instrument.sar)} | ${fmt(improvement(r.fixed, r.baseline, 'rest', ks))} |`);
+      }
+    }
+  }
   out.push('', `Per-track tables: ${rows.map((r) => `[${r.instrument}-real.md](${r.instrument}-real.md) (permutation search, with the IRM bound), [${r.instrument}-real-fixed.md](${r.instrument}-real-fixed.md)`).join('; ')}.`, '');
   return out.join('\n');
 }
@@ -113,6 +138,8 @@ async function main(): Promise<void> {
       docs: { type: 'string', default: 'docs/eval' },
       instruments: { type: 'string', default: REAL_MIX_INSTRUMENTS.join(',') },
       'no-build': { type: 'boolean', default: false },
+      // Rewrite real.md from the reports already in --docs (after a change to this summary only).
+      'summary-only': { type: 'boolean', default: false },
     },
   });
   const docs = resolve(values.docs!);
@@ -120,6 +147,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const name of values.instruments!.split(',')) {
     const instrument = name as RealMixInstrument;
+    if (values['summary-only']) {
+      const read = (suffix: string): EvalReport => parseReport(readFileSync(join(docs, `${instrument}-${suffix}.json`), 'utf8'), `${instrument}-${suffix}.json`);
+      rows.push({ instrument, model: read('real'), fixed: read('real-fixed'), baseline: read('real-baseline') });
+      continue;
+    }
     const data = join(resolve(values.data!), `real-${instrument}`);
     if (!values['no-build']) {
       const r = await buildRealMixes({ samplesDir: values.samples!, instrument, outDir: data, seed: SEED, tracks: TRACKS });
