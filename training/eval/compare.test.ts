@@ -57,6 +57,9 @@ test('different protocols or datasets, or no shared track, are refused', () => {
   assert.throws(() => compareReports(base, perm), /computePermutation/);
   assert.throws(() => compareReports(base, { ...report('run', hard, hard), dataset: '/data/other' }), /different datasets/);
   assert.throws(() => compareReports(base, report('run', [1], [1], ['x'])), /no track/);
+  // Whole tracks (no --max-seconds) write maxSeconds null, read back as NaN on both sides.
+  const whole = (r: EvalReport): EvalReport => parseReport(toJson({ ...r, protocol: { ...r.protocol, maxSeconds: NaN } }));
+  assert.equal(compareReports(whole(base), whole(report('run', hard, hard))).tracks, 10);
 });
 
 test('parseReport reads the JSON eval writes (NaN and ±Infinity) and rejects other files', () => {

@@ -81,7 +81,8 @@ function pairedStat(deltas: number[], rng: Rng, resamples: number): PairedStat {
  */
 export function compareReports(base: EvalReport, run: EvalReport, opts: { resamples?: number; seed?: number } = {}): Comparison {
   for (const key of MUST_MATCH) {
-    if (base.protocol[key] !== run.protocol[key]) {
+    // Object.is: a protocol value read back as NaN (null in the JSON, e.g. no --max-seconds) equals itself.
+    if (!Object.is(base.protocol[key], run.protocol[key])) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `the reports differ in protocol.${key} (${String(base.protocol[key])} vs ${String(run.protocol[key])}): per-track differences would mean nothing`);
     }
   }
