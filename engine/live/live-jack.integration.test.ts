@@ -221,21 +221,59 @@ test(`live engine through JACK: ${SECONDS} s, no dropped or repeated sample, mea
   // a feedback graph, not yet pinned down). Everything else is counted exactly.
   assert.equal(measured, latencyFrames + JACK_GRAPH_EXTRA_FRAMES, `measured ${measured} frames ≠ reported ${latencyFrames} + ${JACK_GRAPH_EXTRA_FRAMES}; ${summary}`);
 
-  // 5. sample for sample over the whole run: recording = offline render
-  let maxErr = 0;
-  let compared = 0;
-  let firstBad = -1;
-  for (let x = 0; x < n; x++) {
-    const y = y0 + (x - s);
-    if (y < 0 || y >= rec[0].length) continue;
-    const e = Math.max(Math.abs(rec[0][y] - ref.instrument[0][x]), Math.abs(rec[1][y] - ref.rest[0][x]));
-    if (e > 1e-5 && firstBad < 0) firstBad = x;
-    maxErr = Math.max(maxErr, e);
-    compared++;
-  }
+  // 5. sample for sample over the whole run: recording = offline render. A JACK xrun (the server's
+  // cycle not finished in time, which a loaded 2-core machine causes now and then) can drop,
+  // repeat or zero a period *between the server and the probe*: after a mismatch the comparison
+  // looks for the same data within ±4 periods and goes on from there. Each xrun may cost one such
+  // re-alignment and a few periods; without xruns the whole run must match exactly.
+  const cmp = compareAligned(rec, ref, s, y0, n);
   const signalCompared = Math.min(n, s + (rec[0].length - y0)) - s;
-  console.log(`# live jack: compared ${compared} frames (${(signalCompared / RATE).toFixed(2)} s of signal), max |live − offline| ${maxErr.toExponential(2)}`);
+  console.log(`# live jack: compared ${cmp.compared} frames (${(signalCompared / RATE).toFixed(2)} s of signal), ${cmp.realigned} re-alignments, ${cmp.badFrames} frames unmatched, max |live − offline| on matched frames ${cmp.maxErr.toExponential(2)}`);
   assert.ok(signalCompared >= (SECONDS - 1) * RATE, `only ${signalCompared} frames of signal were recorded`);
-  if (report.deadline_misses === 0) assert.ok(maxErr < 1e-5, `live differs from offline from engine frame ${firstBad} (max ${maxErr}); ${summary}`);
+  const allowedBad = jackXruns * 4 * B;
+  if (report.deadline_misses === 0) {
+    assert.ok(cmp.realigned <= jackXruns && cmp.badFrames <= allowedBad, `live differs from offline from engine frame ${cmp.firstBad}: ${cmp.realigned} re-alignments and ${cmp.badFrames} unmatched frames for ${jackXruns} JACK xruns; ${summary}`);
+    assert.ok(cmp.compared >= (SECONDS - 2) * RATE, `only ${cmp.compared} frames matched; ${summary}`);
+  }
   else assert.fail(`the tiny model missed ${report.deadline_misses} deadlines at K=${K}, ${LATENCY_MS} ms: the machine is too loaded for the equality check; ${summary}`);
 });
+
+/**
+ * Compares the probe's recording (`rec[0]` instrument, `rec[1]` rest) with the offline render,
+ * recording index `y0 + (x - s)` against engine frame `x`. After a mismatch it searches ±4 periods
+ * for an offset where the next 512 frames match exactly and continues there (see step 5).
+ */
+function compareAligned(rec: Float32Array[], ref: { instrument: Float32Array[]; rest: Float32Array[] }, s: number, y0: number, n: number): { compared: number; realigned: number; badFrames: number; firstBad: number; maxErr: number } {
+  const err = (x: number, y: number): number => Math.max(Math.abs(rec[0][y] - ref.instrument[0][x]), Math.abs(rec[1][y] - ref.rest[0][x]));
+  const window = 512;
+  const search = 4 * B;
+  const matches = (x: number, offset: number): boolean => {
+    for (let i = 0; i < window && x + i < n; i++) {
+      const y = x + i + offset;
+      if (y < 0 || y >= rec[0].length || err(x + i, y) > 1e-5) return false;
+    }
+    return true;
+  };
+  let offset = y0 - s;
+  let compared = 0;
+  let realigned = 0;
+  let badFrames = 0;
+  let firstBad = -1;
+  let maxErr = 0;
+  for (let x = 0; x < n; ) {
+    const y = x + offset;
+    if (y < 0 || y >= rec[0].length) { x++; continue; }
+    const e = err(x, y);
+    if (e <= 1e-5) { maxErr = Math.max(maxErr, e); compared++; x++; continue; }
+    if (firstBad < 0) firstBad = x;
+    let found = 0;
+    for (let d = 1; d <= search && found === 0; d++) {
+      if (matches(x, offset + d)) found = d;
+      else if (matches(x, offset - d)) found = -d;
+    }
+    if (found !== 0) { offset += found; realigned++; continue; }
+    badFrames++;
+    x++;
+  }
+  return { compared, realigned, badFrames, firstBad, maxErr };
+}
