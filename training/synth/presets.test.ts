@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { composeSong } from './compose.js';
 import { planMix } from './mix-plan.js';
-import { familyPresets, TRAIN_FAMILIES, type Family } from './presets.js';
+import { familyPresets, trainOnlyPresets, TRAIN_FAMILIES, type Family } from './presets.js';
 import { forkRng } from './prng.js';
 import { bankHasPreset, loadFamilyBank } from './render-spessa.js';
 import { WAVEGUIDE_ROLES } from './render-waveguide.js';
@@ -13,6 +13,7 @@ const ROLES: Role[] = ['drums', 'bass', 'piano', 'guitar-acoustic', 'guitar-clea
 test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only the held-out family', () => {
   const waveguideTargets = { guitar: 0, piano: 0 };
   let hydrogenDrums = 0;
+  let harmonics = 0;
   for (let i = 0; i < 40; i++) {
     for (const target of ['guitar', 'piano'] as const) {
       const song = composeSong({ seed: 9, index: i, target });
@@ -22,6 +23,7 @@ test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only
         if (v.preset.family === 'waveguide') assert.ok(WAVEGUIDE_ROLES.includes(v.role), `waveguide voiced ${v.role}`);
         if (v.preset.family === 'waveguide' && v.isTarget) waveguideTargets[target]++;
         if (v.preset.family === 'hydrogen') { assert.equal(v.role, 'drums', `hydrogen voiced ${v.role}`); hydrogenDrums++; }
+        if (v.preset.bank === 0 && v.preset.program === 31 && v.preset.family !== 'waveguide') harmonics++;
       }
       const val = planMix(song, 'val', forkRng(9, i, 'mix-val'));
       const held: Family = target === 'piano' ? 'musescore' : 'freepats';
@@ -30,11 +32,13 @@ test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only
         else assert.notEqual(v.preset.family, 'freepats');
         assert.notEqual(v.preset.family, 'waveguide', 'validation is recorded instruments only');
         assert.notEqual(v.preset.family, 'hydrogen', 'validation sets stay as they were');
+        assert.ok(!(v.preset.program === 31 && v.preset.bank === 0 && v.preset.family !== 'freepats'), 'GM 31 (harmonics) is train-only');
       }
     }
   }
   assert.ok(waveguideTargets.guitar > 5 && waveguideTargets.piano > 5, JSON.stringify(waveguideTargets));
   assert.ok(hydrogenDrums > 10, `hydrogen kits voiced ${hydrogenDrums} drum parts`);
+  assert.ok(harmonics > 0, 'some training guitars play natural harmonics (GM 31)');
 });
 
 test('every catalogued preset exists in its soundfont (no silent fallback)', () => {
@@ -42,7 +46,7 @@ test('every catalogued preset exists in its soundfont (no silent fallback)', () 
     const bank = loadFamilyBank(family);
     for (const role of ROLES) {
       if (family === 'musescore' && role !== 'piano') continue;
-      for (const p of familyPresets(family, role)) assert.ok(bankHasPreset(bank, p), `${family} lacks ${role} ${p.bank}:${p.program}`);
+      for (const p of [...familyPresets(family, role), ...trainOnlyPresets(family, role)]) assert.ok(bankHasPreset(bank, p), `${family} lacks ${role} ${p.bank}:${p.program}`);
     }
   }
 });

@@ -72,6 +72,21 @@ const FREEPATS_GUITARS: Catalog = {
   'guitar-drive': [[0, 29], [0, 30]],
 };
 
+/**
+ * Playing techniques that only training songs get, so the validation sets stay as they were:
+ * natural harmonics (GM 31), which the real-recording check showed the models drop.
+ */
+const TRAIN_ONLY: Catalog = {
+  'guitar-clean': [[0, 31]],
+  'guitar-acoustic': [[0, 31]],
+};
+
+/** Presets a training song may use on top of {@link familyPresets} (soundfont families only). */
+export function trainOnlyPresets(family: Family, role: Role): PresetRef[] {
+  if (family !== 'fluidr3' && family !== 'timgm6mb') return [];
+  return (TRAIN_ONLY[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
+}
+
 export const GUITAR_ROLES: readonly Role[] = ['guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive'];
 
 /** True when a part of this role belongs to the target stem. */
@@ -112,5 +127,8 @@ export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetI
   // Held-out families only stay out of *training*: a role no allowed family has takes FluidR3's.
   const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0);
   const family: Family = families.length > 0 ? rng.pick(families) : 'fluidr3';
+  // A technique, not a sound: one part in ten of those that can play it.
+  const extra = split === 'train' ? trainOnlyPresets(family, part.role) : [];
+  if (extra.length > 0 && rng.chance(0.1)) return rng.pick(extra);
   return rng.pick(familyPresets(family, part.role));
 }
