@@ -7,9 +7,10 @@
  * the tracks have in common (how hard each song is), and the interval says whether a change is
  * larger than the noise. Pure functions, no I/O.
  */
+import { basename } from 'node:path';
 import { StemstreamError } from '../../engine/errors.js';
 import { Rng } from '../synth/prng.js';
-import { formatDb, nanMedian, type EvalReport, type StemMetrics } from './report.js';
+import { formatDb, METRICS, nanMedian, reviveMetric, type EvalReport, type StemMetrics } from './report.js';
 
 export interface PairedStat {
   /** Tracks where both reports have a finite value. */
@@ -33,15 +34,14 @@ export interface Comparison {
   rest: StemComparison;
 }
 
-const METRICS: readonly (keyof StemMetrics)[] = ['sdr', 'sir', 'sar', 'siSdr', 'plainSdr'];
 /** Protocol keys that must agree for a per-track difference to mean anything. */
 const MUST_MATCH = ['sampleRate', 'computePermutation', 'maxSeconds', 'references'] as const;
 
-/** An eval report read back from its JSON (null → NaN, "±Infinity" → ±Infinity). */
+/** An eval report read back from its JSON (metrics: null → NaN, "±Infinity" → ±Infinity). */
 export function parseReport(text: string, source = 'report'): EvalReport {
   let raw: unknown;
   try {
-    raw = JSON.parse(text, (_k, v: unknown) => (v === null ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
+    raw = JSON.parse(text, reviveMetric);
   } catch (e) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', `${source} is not JSON: ${(e as Error).message}`);
   }
@@ -55,10 +55,6 @@ export function parseReport(text: string, source = 'report'): EvalReport {
     }
   }
   return r as EvalReport;
-}
-
-function basename(path: string): string {
-  return path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path;
 }
 
 function pairedStat(deltas: number[], rng: Rng, resamples: number): PairedStat {
@@ -81,7 +77,7 @@ function pairedStat(deltas: number[], rng: Rng, resamples: number): PairedStat {
  */
 export function compareReports(base: EvalReport, run: EvalReport, opts: { resamples?: number; seed?: number } = {}): Comparison {
   for (const key of MUST_MATCH) {
-    // Object.is: a protocol value read back as NaN (null in the JSON, e.g. no --max-seconds) equals itself.
+    // Object.is: a NaN protocol value (no --max-seconds) equals itself.
     if (!Object.is(base.protocol[key], run.protocol[key])) {
       throw new StemstreamError('SS_ERR_BAD_OPTION', `the reports differ in protocol.${key} (${String(base.protocol[key])} vs ${String(run.protocol[key])}): per-track differences would mean nothing`);
     }

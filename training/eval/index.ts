@@ -6,6 +6,7 @@ export { listTracks, readWav, type DatasetListing, type PlanarAudio, type TrackF
 export { evaluateDataset, evaluateTrack, prepareTrack, type EvaluateOptions, type PreparedTrack, type Separator } from './evaluate.js';
 export {
   formatDb,
+  jsonNumbers,
   manifestMetrics,
   nanMedian,
   summarise,

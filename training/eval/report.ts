@@ -55,7 +55,8 @@ export interface EvalReport {
   median: EvalMedians;
 }
 
-const METRICS: readonly (keyof StemMetrics)[] = ['sdr', 'sir', 'sar', 'siSdr', 'plainSdr'];
+/** Every per-stem metric, in report order. */
+export const METRICS: readonly (keyof StemMetrics)[] = ['sdr', 'sir', 'sar', 'siSdr', 'plainSdr'];
 const METRIC_LABELS: Record<keyof StemMetrics, string> = {
   sdr: 'SDR',
   sir: 'SIR',
@@ -99,19 +100,32 @@ export function summarise(tracks: readonly TrackResult[]): EvalMedians {
 }
 
 /**
- * The report as JSON text. JSON has no NaN or Infinity: NaN becomes null, ±Infinity the strings
- * "Infinity" / "-Infinity" (Number("Infinity") reads them back).
+ * `JSON.stringify` replacer for numbers JSON cannot hold: NaN becomes null, ±Infinity the strings
+ * "Infinity" / "-Infinity". {@link reviveMetric} reads an eval report's metrics back.
  */
+export function jsonNumbers(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return null;
+  return value > 0 ? 'Infinity' : '-Infinity';
+}
+
+const METRIC_KEYS: ReadonlySet<string> = new Set(METRICS);
+
+/**
+ * `JSON.parse` reviver undoing {@link jsonNumbers} on metric values (`sdr`, `sir`, …) only, so
+ * that an absent oracle or model name stays null.
+ */
+export function reviveMetric(key: string, value: unknown): unknown {
+  if (!METRIC_KEYS.has(key)) return value;
+  if (value === null) return NaN;
+  if (value === 'Infinity') return Infinity;
+  if (value === '-Infinity') return -Infinity;
+  return value;
+}
+
+/** The report as JSON text (NaN and ±Infinity as {@link jsonNumbers} writes them). */
 export function toJson(report: EvalReport): string {
-  return `${JSON.stringify(
-    report,
-    (_key, value: unknown) => {
-      if (typeof value !== 'number' || Number.isFinite(value)) return value;
-      if (Number.isNaN(value)) return null;
-      return value > 0 ? 'Infinity' : '-Infinity';
-    },
-    2,
-  )}\n`;
+  return `${JSON.stringify(report, jsonNumbers, 2)}\n`;
 }
 
 /** dB with two decimals; ±∞ and – (NaN) spelled out. */

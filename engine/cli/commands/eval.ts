@@ -6,7 +6,7 @@ import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } fr
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
 import { intOption, positiveOption } from '../options.js';
-import { compareReports, comparisonMarkdown, evaluateDataset, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type Separator } from '../../../training/eval/index.js';
+import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -205,7 +205,7 @@ export async function runEvalCompare(files: string[], opts: { json?: string; res
   const results: Comparison[] = runs.map((r) => compareReports(base, r, { resamples: opts.resamples }));
   results.forEach((c, i) => stdout(`${comparisonMarkdown(c, files[i + 1])}
 `));
-  if (opts.json) await writeOutput(opts.json, `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  if (opts.json) await writeOutput(opts.json, `${JSON.stringify(results, jsonNumbers, 2)}\n`);
   return 0;
 }
 
