@@ -55,6 +55,16 @@ interface Row {
   baseline: EvalReport;
 }
 
+/** Track indices by a key their name gives (tracks whose name gives none are left out). */
+function groupTracks<K>(report: EvalReport, keyOf: (track: string) => K | undefined): Map<K, number[]> {
+  const groups = new Map<K, number[]>();
+  report.tracks.forEach((t, k) => {
+    const g = keyOf(t.name);
+    if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), k]);
+  });
+  return groups;
+}
+
 function improvement(model: EvalReport, baseline: EvalReport, stem: 'instrument' | 'rest', ks?: number[]): number {
   const idx = ks ?? model.tracks.map((_, k) => k);
   return nanMedian(idx.map((k) => model.tracks[k].model[stem].sdr - baseline.tracks[k].model[stem].sdr));
@@ -81,8 +91,9 @@ function summary(rows: Row[]): string {
   out.push('| model | instrument vs rest | tracks | instrument SDR | no separation | SDRi | rest SDR | no separation | rest SDRi |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
+    const byLevel = groupTracks(r.fixed, levelOf);
     for (const level of REAL_MIX_LEVELS_DB) {
-      const ks = r.fixed.tracks.map((t, k) => (levelOf(t.name) === level ? k : -1)).filter((k) => k >= 0);
+      const ks = byLevel.get(level) ?? [];
       const med = (f: (k: number) => number): string => fmt(nanMedian(ks.map(f)));
       const ft = r.fixed.tracks;
       const bt = r.baseline.tracks;
@@ -95,11 +106,7 @@ function summary(rows: Row[]): string {
     out.push(`| model | ${title} | tracks | instrument SDR | SDRi | SIR | SAR | rest SDRi |`);
     out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
-      const groups = new Map<string, number[]>();
-      r.fixed.tracks.forEach((t, k) => {
-        const g = layersOf(t.name)?.[key];
-        if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), k]);
-      });
+      const groups = groupTracks(r.fixed, (name) => layersOf(name)?.[key]);
       for (const [g, ks] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
         const med = (f: (k: number) => number): string => fmt(nanMedian(ks.map(f)));
         const ft = r.fixed.tracks;
