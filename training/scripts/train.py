@@ -47,6 +47,7 @@ from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
 from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
 from stemstream_train.losses import batch_loss  # noqa: E402
 from stemstream_train.model import HourglassNet, count_trainable_params  # noqa: E402
+from stemstream_train.schedule import lr_at  # noqa: E402
 from stemstream_train.transforms import SignalConfig  # noqa: E402
 
 Log = Callable[[str], None]
@@ -258,6 +259,8 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             loss = batch_loss(lambda mix: trained(mix, all_stacks=True), batch, loss_cfg, device)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            for group in optimizer.param_groups:
+                group["lr"] = lr_at(step, t_cfg)
             if t_cfg["grad_clip"]:
                 torch.nn.utils.clip_grad_norm_(net.parameters(), float(t_cfg["grad_clip"]))
             optimizer.step()
@@ -269,7 +272,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
 
             if step % t_cfg["log_every"] == 0 or step == t_cfg["steps"]:
                 sec = (time.time() - t_window) / len(window_losses)
-                entry = {"kind": "train", "step": step, "loss": float(np.mean(window_losses)), "sec_per_step": round(sec, 4), "elapsed_s": round(elapsed, 1)}
+                entry = {"kind": "train", "step": step, "loss": float(np.mean(window_losses)), "sec_per_step": round(sec, 4), "elapsed_s": round(elapsed, 1), "lr": optimizer.param_groups[0]["lr"]}
                 record(entry)
                 eta = (t_cfg["steps"] - step) * sec
                 log(f"step {step}/{t_cfg['steps']} loss {entry['loss']:.5f} {sec:.3f} s/step eta {eta / 60:.1f} min")

@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, Mapping
 from .data import AugmentConfig
 from .losses import LossConfig
 from .model import HourglassConfig
+from .schedule import SCHEDULES
 
 DEFAULTS: Dict[str, Any] = {
     "name": "run",
@@ -36,6 +37,9 @@ DEFAULTS: Dict[str, Any] = {
     "train": {
         "batch_size": 4,
         "lr": 1e-4,
+        "lr_schedule": "constant",  # constant | cosine (see schedule.py)
+        "lr_final": 1e-6,  # cosine: the lr reached at train.steps
+        "decay_start": 0,  # cosine: the step the decay starts from (e.g. where a resumed run picks up)
         "steps": 100000,
         "frames": 64,
         "log_every": 10,
@@ -155,13 +159,19 @@ def validate(cfg: Dict[str, Any]) -> None:
             raise ConfigError(f"train.{key} must be a positive integer, got {t[key]!r}")
     if t["frames"] % model_cfg(cfg).frame_multiple:
         raise ConfigError(f"train.frames={t['frames']} must be a multiple of 2**levels={model_cfg(cfg).frame_multiple}")
-    for key in ("lr", "ema"):
+    for key in ("lr", "ema", "lr_final"):
         try:
             t[key] = float(t[key])  # YAML 1.1 reads "1e-4" as a string
         except (TypeError, ValueError):
             raise ConfigError(f"train.{key} must be a number, got {t[key]!r}") from None
     if not t["lr"] > 0:
         raise ConfigError("train.lr must be > 0")
+    if t["lr_schedule"] not in SCHEDULES:
+        raise ConfigError(f"train.lr_schedule must be one of {', '.join(SCHEDULES)}, got {t['lr_schedule']!r}")
+    if t["lr_schedule"] == "cosine" and not 0.0 <= t["lr_final"] <= t["lr"]:
+        raise ConfigError(f"train.lr_final must be in [0, train.lr], got {t['lr_final']}")
+    if not isinstance(t["decay_start"], int) or not 0 <= t["decay_start"] < t["steps"]:
+        raise ConfigError(f"train.decay_start must be an integer step below train.steps, got {t['decay_start']!r}")
     if not 0.0 <= t["ema"] < 1.0:
         raise ConfigError(f"train.ema must be in [0, 1), got {t['ema']}")
     if cfg["data"]["cache"] not in ("audio", "stft", "auto"):

@@ -1,4 +1,5 @@
 import glob
+import math
 import importlib.util
 import io
 import json
@@ -19,6 +20,7 @@ from stemstream_train.checkpoint import load_checkpoint, model_from_checkpoint
 from stemstream_train.export import export_checkpoint, load_manifest_config
 from stemstream_train.model import HourglassNet, count_trainable_params
 from stemstream_train.onnx_proto import read_onnx_summary
+from stemstream_train.schedule import lr_at
 
 SCRIPT = os.path.join(TRAINING, "scripts", "train.py")
 TINY = os.path.join(TRAINING, "configs", "tiny-test.yaml")
@@ -64,6 +66,22 @@ class ConfigTest(unittest.TestCase):
         for bad in ("train.ema=1", "train.ema=-0.1", "train.ema=fast"):
             with self.assertRaisesRegex(config_mod.ConfigError, "train.ema"):
                 config_mod.resolve(overrides=[bad])
+
+    def test_lr_schedule(self) -> None:
+        const = config_mod.resolve(overrides=["train.lr=1e-3", "train.steps=100"])["train"]
+        self.assertEqual({lr_at(k, const) for k in (0, 50, 99, 500)}, {1e-3})
+        cos = config_mod.resolve(overrides=["train.lr=1e-3", "train.steps=100", "train.lr_schedule=cosine", "train.decay_start=20", "train.lr_final=1e-5"])["train"]
+        self.assertEqual(lr_at(0, cos), 1e-3)
+        self.assertEqual(lr_at(20, cos), 1e-3)
+        self.assertAlmostEqual(lr_at(60, cos), (1e-3 + 1e-5) / 2, places=12)
+        self.assertAlmostEqual(lr_at(100, cos), 1e-5, places=12)
+        self.assertAlmostEqual(lr_at(400, cos), 1e-5, places=12)  # a run extended past steps stays at the floor
+        lrs = [lr_at(k, cos) for k in range(101)]
+        self.assertTrue(all(a >= b for a, b in zip(lrs, lrs[1:])))
+        for bad, key in (("train.lr_schedule=step", "lr_schedule"), ("train.lr_final=1", "lr_final"), ("train.lr_final=-1", "lr_final"), ("train.decay_start=200", "decay_start"), ("train.decay_start=-1", "decay_start")):
+            with self.assertRaisesRegex(config_mod.ConfigError, f"train.{key}"):
+                config_mod.resolve(overrides=["train.steps=100", "train.lr_schedule=cosine", bad] if "lr_final" in bad else ["train.steps=100", bad])
+        self.assertEqual(config_mod.resolve(overrides=["train.lr=1e-7"])["train"]["lr"], 1e-7)  # a constant lr below the unused floor
 
     def test_cli_flags_keep_paths_as_strings(self) -> None:
         args = train_script.get_parser().parse_args(["--data", "data/a: b", "--steps", "7", "--name", "x"])
@@ -118,7 +136,8 @@ class TrainerTest(unittest.TestCase):
 
     def test_resume_matches_uninterrupted_run(self) -> None:
         # Dropout on, so the restored RNG state matters too.
-        layer = {"name": "resume", "model": {"dropout": 0.2}, "train": {"steps": 12, "checkpoint_every": 100, "val_every": 5, "ema": 0.9}}
+        # and a cosine decay, a function of the step that a resumed run must pick up mid-way.
+        layer = {"name": "resume", "model": {"dropout": 0.2}, "train": {"steps": 12, "checkpoint_every": 100, "val_every": 5, "ema": 0.9, "lr_schedule": "cosine", "decay_start": 3, "lr_final": 1e-4}}
         full = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "full"))
         split = self.cfg_with(**layer, runs_dir=os.path.join(self.tmp.name, "split"))
         quiet(train_script.train, full)
@@ -146,6 +165,12 @@ class TrainerTest(unittest.TestCase):
             for k in ("exp_avg", "exp_avg_sq", "step"):
                 self.assertTrue(torch.equal(torch.as_tensor(sa[i][k]), torch.as_tensor(sb[i][k])), (i, k))
         self.assertEqual([h["step"] for h in a["history"] if h["kind"] == "val"], [h["step"] for h in b["history"] if h["kind"] == "val"])
+        # The logged lr is the schedule's (the update to step k used lr_at(k - 1)) and reaches lr_final.
+        logged = [(h["step"], h["lr"]) for h in b["history"] if h["kind"] == "train"]
+        self.assertEqual(len(logged), 12)
+        for k, lr in logged:
+            self.assertAlmostEqual(lr, lr_at(k - 1, full["train"]), places=12)
+        self.assertAlmostEqual(logged[-1][1], 1e-4 + 0.5 * (3e-3 - 1e-4) * (1 + math.cos(math.pi * 8 / 9)), places=12)
 
     def test_sigterm_checkpoints_and_resume_continues(self) -> None:
         runs = os.path.join(self.tmp.name, "sig")
