@@ -4,6 +4,7 @@
  * Kept as data so song.json records exactly what was done.
  */
 import type { BiquadSpec, ChorusSpec, CompressorSpec, DriveSpec, ReverbSpec } from './effects.js';
+import { drawArticulation, type ArticulationSpec } from './articulation.js';
 import { choosePreset, type PresetRef } from './presets.js';
 import type { Rng } from './prng.js';
 import type { Part, Split, Song } from './song.js';
@@ -27,6 +28,8 @@ export interface PartVoice {
   isTarget: boolean;
   preset: PresetRef;
   fx: StemFx;
+  /** Slides, bends and vibrato (training guitar lines only; see articulation.ts). */
+  articulation?: ArticulationSpec;
 }
 
 export interface MixPlan {
@@ -70,7 +73,9 @@ function stemFx(rng: Rng, part: Part): StemFx {
 export function planMix(song: Song, split: Split, rng: Rng): MixPlan {
   const voices = song.parts.map((part) => {
     const prng = rng.fork(part.name);
-    return { part: part.name, role: part.role, isTarget: part.isTarget, preset: choosePreset(prng.fork('preset'), part, split, song.target), fx: stemFx(prng.fork('fx'), part) };
+    const preset = choosePreset(prng.fork('preset'), part, split, song.target);
+    const articulation = drawArticulation(prng.fork('articulation'), part, split, preset.family);
+    return { part: part.name, role: part.role, isTarget: part.isTarget, preset, fx: stemFx(prng.fork('fx'), part), ...(articulation ? { articulation } : {}) };
   });
   return {
     voices,

@@ -4,6 +4,7 @@
  * in render-waveguide.ts, Hydrogen drum kits in render-hydrogen.ts), then mixes.
  */
 import { StemstreamError } from '../../engine/errors.js';
+import { articulate } from './articulation.js';
 import { mixdown, type StemPair } from './mixdown.js';
 import { planMix, type MixPlan } from './mix-plan.js';
 import type { Family, PresetRef } from './presets.js';
@@ -32,8 +33,9 @@ export async function renderSong(song: Song, split: Split, sampleRate: number): 
   const nbSamples = songSamples(song, sampleRate);
   const dry: Float32Array[][] = new Array(song.parts.length);
   const byFamily = new Map<Family, { part: Part; preset: PresetRef; k: number }[]>();
-  song.parts.forEach((part, k) => {
-    const preset = plan.voices[k].preset;
+  song.parts.forEach((written, k) => {
+    const { preset, articulation } = plan.voices[k];
+    const part = articulation ? articulate(written, articulation, forkRng(song.seed, song.index, `articulate-${written.name}`)) : written;
     const list = byFamily.get(preset.family) ?? [];
     list.push({ part, preset, k });
     byFamily.set(preset.family, list);

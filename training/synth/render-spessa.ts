@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SoundBankLoader, SpessaLog, SpessaSynthProcessor, type BasicSoundBank, type MIDIController } from 'spessasynth_core';
 import { StemstreamError } from '../../engine/errors.js';
+import { BEND_RANGE_SEMITONES, pitchWheelValue } from './articulation.js';
 import { SOUNDFONT_PATHS, type PresetRef, type SoundfontFamily } from './presets.js';
 import type { Part } from './song.js';
 
@@ -41,9 +42,12 @@ interface SynthEvent {
   /** 0 note off, 1 controller, 2 note on: the order at equal samples. */
   order: number;
   channel: number;
+  /** Controller number, key, or {@link PITCH_WHEEL} (then `b` is the 14-bit wheel value). */
   a: number;
   b: number;
 }
+
+const PITCH_WHEEL = -1;
 
 const CC_BANK = 0 as MIDIController;
 const CC_VOLUME = 7 as MIDIController;
@@ -77,6 +81,10 @@ function partEvents(part: Part, channel: number, sampleRate: number, nbSamples: 
   for (const c of part.controls) {
     const s = Math.round(c.time * sampleRate);
     if (s < nbSamples) events.push({ sample: s, order: 1, channel, a: c.controller, b: c.value });
+  }
+  for (const p of part.bends ?? []) {
+    const s = Math.round(p.time * sampleRate);
+    if (s < nbSamples) events.push({ sample: s, order: 1, channel, a: PITCH_WHEEL, b: pitchWheelValue(p.semitones) });
   }
   return events;
 }
@@ -116,6 +124,10 @@ export async function renderSpessa(bank: BasicSoundBank, parts: { part: Part; pr
       synth.controllerChange(channel, CC_PAN, 64);
       synth.controllerChange(channel, CC_REVERB, 0);
       synth.controllerChange(channel, CC_CHORUS, 0);
+      if (part.bends?.length) {
+        // RPN 0 (pitch-bend sensitivity) = BEND_RANGE_SEMITONES, then close the RPN.
+        for (const [cc, v] of [[101, 0], [100, 0], [6, BEND_RANGE_SEMITONES], [38, 0], [101, 127], [100, 127]] as const) synth.controllerChange(channel, cc as MIDIController, v);
+      }
     }
     const events = pass.flatMap(({ part, channel }) => partEvents(part, channel, sampleRate, nbSamples));
     events.sort((x, y) => x.sample - y.sample || x.order - y.order);
@@ -127,6 +139,7 @@ export async function renderSpessa(bank: BasicSoundBank, parts: { part: Part; pr
         const ev = events[e++];
         if (ev.order === 2) synth.noteOn(ev.channel, ev.a, ev.b);
         else if (ev.order === 0) synth.noteOff(ev.channel, ev.a);
+        else if (ev.a === PITCH_WHEEL) synth.pitchWheel(ev.channel, ev.b);
         else synth.controllerChange(ev.channel, ev.a as MIDIController, ev.b);
       }
       const until = e < events.length ? events[e].sample : nbSamples;

@@ -44,6 +44,12 @@ export interface ControlEvent {
   value: number;
 }
 
+/** The channel's pitch offset from `time` until the next point, semitones (slides, bends, vibrato). */
+export interface BendPoint {
+  time: number;
+  semitones: number;
+}
+
 export interface Part {
   /** Unique within the song, e.g. `guitar-strum-1`. */
   name: string;
@@ -55,6 +61,8 @@ export interface Part {
   isTarget: boolean;
   notes: Note[];
   controls: ControlEvent[];
+  /** Pitch bend, set by `articulation.ts` at render time (training songs only). */
+  bends?: BendPoint[];
 }
 
 export interface Section {

@@ -103,7 +103,7 @@ export async function renderTrack(opts: Pick<SynthOptions, 'instrument' | 'split
     key: song.key,
     durationSec: song.durationSec,
     sections: song.sections,
-    parts: song.parts.map((p, k) => ({ name: p.name, role: p.role, style: p.style, isTarget: p.isTarget, notes: p.notes.length, preset: r.plan.voices[k].preset, fx: r.plan.voices[k].fx })),
+    parts: song.parts.map((p, k) => ({ name: p.name, role: p.role, style: p.style, isTarget: p.isTarget, notes: p.notes.length, preset: r.plan.voices[k].preset, fx: r.plan.voices[k].fx, ...(r.plan.voices[k].articulation ? { articulation: r.plan.voices[k].articulation } : {}) })),
     room: r.plan.room,
     targetOffsetDb: r.plan.targetOffsetDb,
     mixPeak: r.plan.mixPeak,
