@@ -71,11 +71,8 @@ function pairedStat(deltas: number[], rng: Rng, resamples: number): PairedStat {
   return { n: d.length, medianDelta: nanMedian(d), ci95: [at(0.025), at(0.975)], wins: d.filter((x) => x > 0).length, losses: d.filter((x) => x < 0).length };
 }
 
-/**
- * Compares `run` against `base` track by track (matched by name). Throws when the reports were
- * made with different protocols or different datasets, or share no track.
- */
-export function compareReports(base: EvalReport, run: EvalReport, opts: { resamples?: number; seed?: number } = {}): Comparison {
+/** The tracks both reports scored, as (base, run) pairs; throws when the comparison would mean nothing. */
+function pairTracks(base: EvalReport, run: EvalReport): (readonly [EvalReport['tracks'][number], EvalReport['tracks'][number]])[] {
   for (const key of MUST_MATCH) {
     // Object.is: a NaN protocol value (no --max-seconds) equals itself.
     if (!Object.is(base.protocol[key], run.protocol[key])) {
@@ -91,6 +88,15 @@ export function compareReports(base: EvalReport, run: EvalReport, opts: { resamp
     return r ? [[b, r] as const] : [];
   });
   if (pairs.length === 0) throw new StemstreamError('SS_ERR_BAD_OPTION', 'the reports share no track');
+  return pairs;
+}
+
+/**
+ * Compares `run` against `base` track by track (matched by name). Throws when the reports were
+ * made with different protocols or different datasets, or share no track.
+ */
+export function compareReports(base: EvalReport, run: EvalReport, opts: { resamples?: number; seed?: number } = {}): Comparison {
+  const pairs = pairTracks(base, run);
   const resamples = opts.resamples ?? 2000;
   const rng = new Rng(opts.seed ?? 1);
   const stem = (s: 'instrument' | 'rest'): StemComparison => {
@@ -99,6 +105,17 @@ export function compareReports(base: EvalReport, run: EvalReport, opts: { resamp
     return out;
   };
   return { base: base.model, run: run.model, dataset: base.dataset, tracks: pairs.length, instrument: stem('instrument'), rest: stem('rest') };
+}
+
+/**
+ * One number for "better separation" on a track: the mean of its instrument and rest SDR changes,
+ * run − base. A mask that passes more of the mix gains on one stem what it loses on the other, so
+ * neither stem alone can judge a change of mask scale; their mean can.
+ */
+export function compareBothStems(base: EvalReport, run: EvalReport, opts: { resamples?: number; seed?: number } = {}): PairedStat {
+  const pairs = pairTracks(base, run);
+  const deltas = pairs.map(([b, r]) => (r.model.instrument.sdr - b.model.instrument.sdr + r.model.rest.sdr - b.model.rest.sdr) / 2);
+  return pairedStat(deltas, new Rng(opts.seed ?? 1), opts.resamples ?? 2000);
 }
 
 function signed(v: number): string {

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from typing import List, Optional
@@ -27,15 +28,28 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--instrument", help="instrument (default: from the checkpoint's config)")
     p.add_argument("--description", help="one line for model.json")
     p.add_argument("--val", help="validation folder: record quick SDR metrics in model.json")
-    p.add_argument("--mask-power", type=float, default=1.0, help="raise the mask to this power in the graph (calibrated on training-family songs; default 1)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--mask-power", type=float, default=1.0, help="raise the mask to this power in the graph (default 1)")
+    g.add_argument("--calibration", help="calibration.json from training/eval/calibrate.ts: its mask power, recorded in model.json")
     return p
+
+
+def load_calibration(path: str) -> dict:
+    """The calibration record; ValueError unless it names a mask power in (0, 4]."""
+    with open(path) as f:
+        record = json.load(f)
+    power = record.get("mask_power") if isinstance(record, dict) else None
+    if not isinstance(power, (int, float)) or isinstance(power, bool) or not 0 < power <= 4:
+        raise ValueError(f"{path}: not a calibration record (needs mask_power in (0, 4])")
+    return record
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
     try:
-        manifest = export_checkpoint(args.checkpoint, args.out, args.name, args.instrument, args.description, args.val, log=print, mask_power=args.mask_power)
-    except (FileNotFoundError, DatasetError) as e:
+        calibration = load_calibration(args.calibration) if args.calibration else None
+        manifest = export_checkpoint(args.checkpoint, args.out, args.name, args.instrument, args.description, args.val, log=print, mask_power=args.mask_power, calibration=calibration)
+    except (FileNotFoundError, DatasetError, ValueError) as e:
         print(f"export_package: {e}", file=sys.stderr)
         return 2
     print(f"wrote {args.out}/model.onnx and model.json ({manifest['architecture']['trainable_params']:,} params)")

@@ -163,8 +163,12 @@ def export_checkpoint(
     val_dir: Optional[str] = None,
     log: Callable[[str], None] = lambda s: None,
     mask_power: float = 1.0,
+    calibration: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Export a training checkpoint as a model package, recording training facts and metrics.
+
+    ``calibration``: the record ``training/eval/calibrate.ts`` writes; its ``mask_power`` is used
+    and the record is kept in ``model.json`` under ``training.mask_power_calibration``.
 
     With ``val_dir``, measures the quick SDR (model and oracle ratio mask) on its tracks (first
     ``val.max_seconds`` of each) and stores them under ``metrics["val-<folder name>"]``.
@@ -173,6 +177,9 @@ def export_checkpoint(
     from .checkpoint import latest_val, model_from_checkpoint
     from .data import load_tracks
     from .evaluate import track_sdrs
+
+    if calibration is not None:
+        mask_power = float(calibration["mask_power"])
 
     net, ckpt = model_from_checkpoint(checkpoint)
     cfg = ckpt["config"]
@@ -202,6 +209,7 @@ def export_checkpoint(
         "device": ckpt.get("device", "cpu"),
         "commit": ckpt.get("commit"),
         "config": cfg,
+        **({"mask_power_calibration": calibration} if calibration is not None else {}),
     }
     description = description or cfg["export"].get("description") or f"{instrument} separation mask (stacked hourglass, {count_trainable_params(net):,} params)"
     return write_model_package(

@@ -243,6 +243,27 @@ class TrainerTest(unittest.TestCase):
         s = read_onnx_summary(os.path.join(out, "model.onnx"))
         self.assertEqual(s.inputs[0].shape, ["batch", 1, 769, 64])
 
+    def test_export_script_takes_a_calibration_record(self) -> None:
+        script = os.path.join(TRAINING, "scripts", "export_package.py")
+        ckpt = os.path.join(self.runs, "tiny-test", "last.pt")
+        record = {"mask_power": 0.7, "criterion": "test", "candidates": [1, 0.7], "scores": {"0.7": {"medianDelta": 0.1}}}
+        cal = os.path.join(self.tmp.name, "calibration.json")
+        with open(cal, "w") as f:
+            json.dump(record, f)
+        out = os.path.join(self.tmp.name, "pkg-cal")
+        run = subprocess.run([sys.executable, script, "--checkpoint", ckpt, "--out", out, "--calibration", cal], capture_output=True, text=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(os.path.join(out, "model.json")) as f:
+            manifest = json.load(f)
+        self.assertEqual(manifest["output"]["mask_power"], 0.7)
+        self.assertEqual(manifest["training"]["mask_power_calibration"], record)
+        for bad in ({"criterion": "no power"}, {"mask_power": 0}, {"mask_power": "0.5"}):
+            with open(cal, "w") as f:
+                json.dump(bad, f)
+            run = subprocess.run([sys.executable, script, "--checkpoint", ckpt, "--out", out + "-bad", "--calibration", cal], capture_output=True, text=True)
+            self.assertEqual(run.returncode, 2, bad)
+            self.assertIn("calibration record", run.stderr)
+
     def test_missing_data_exits_2(self) -> None:
         code = quiet(train_script.main, ["--config", TINY, "--data", os.path.join(self.tmp.name, "nope"), "--runs-dir", self.runs])
         self.assertEqual(code, 2)
