@@ -5,6 +5,7 @@ import { composeSong } from './compose.js';
 import { planMix } from './mix-plan.js';
 import { Rng, forkRng } from './prng.js';
 import { loadFamilyBank, renderSpessa } from './render-spessa.js';
+import { renderWaveguide } from './render-waveguide.js';
 import type { BendPoint, Note, Part } from './song.js';
 
 const line = (notes: [number, number, number][], style = 'lead'): Part => ({
@@ -71,7 +72,7 @@ test('only training guitar lines voiced by a soundfont get an articulation', () 
       if (!v.articulation) return;
       drawn++;
       assert.ok(v.role.startsWith('guitar') && ['lead', 'riff', 'power'].includes(song.parts[k].style), `${v.role} ${song.parts[k].style}`);
-      assert.ok(v.preset.family === 'fluidr3' || v.preset.family === 'timgm6mb', v.preset.family);
+      assert.ok(['fluidr3', 'timgm6mb', 'waveguide'].includes(v.preset.family), v.preset.family);
     });
   }
   assert.ok(drawn >= 5, `articulated ${drawn} parts`);
@@ -80,6 +81,18 @@ test('only training guitar lines voiced by a soundfont get an articulation', () 
   assert.equal(drawArticulation(new Rng(1), { ...piano, style: 'strum' }, 'train', 'fluidr3'), undefined);
   assert.deepEqual([pitchWheelValue(0), pitchWheelValue(12), pitchWheelValue(-12), pitchWheelValue(6)], [8192, 16383, 0, 12288]);
 });
+
+/** |DFT| of the Hann-windowed `x[from, from + n)` at frequency `f`. */
+function magnitude(x: Float32Array, from: number, n: number, rate: number, f: number): number {
+  let re = 0;
+  let im = 0;
+  for (let k = 0; k < n; k++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * k) / n);
+    re += w * x[from + k] * Math.cos((2 * Math.PI * f * k) / rate);
+    im -= w * x[from + k] * Math.sin((2 * Math.PI * f * k) / rate);
+  }
+  return Math.hypot(re, im);
+}
 
 /** Frequency of the strongest spectral peak of `x[from, from + n)` (Hann, direct DFT on a grid). */
 function peakHz(x: Float32Array, from: number, n: number, rate: number, lo: number, hi: number): number {
@@ -109,4 +122,19 @@ test('render-spessa plays the bends: a note slid up a fifth sounds a fifth highe
   // A3 = 220 Hz; a fifth up (7 semitones at a 12-semitone range) = 329.6 Hz.
   assert.ok(Math.abs(before - 220) <= 6, `before the bend: ${before} Hz`);
   assert.ok(Math.abs(after - 329.6) <= 8, `after the bend: ${after} Hz`);
+});
+
+test('render-waveguide plays the bends too: the string glides a fifth up and keeps ringing', () => {
+  const rate = 22050;
+  const part: Part = { ...line([[0, 1.5, 57]]), bends: [{ time: 0, semitones: 0 }, { time: 0.75, semitones: 7 }] };
+  const [bent] = renderWaveguide(part, 3, rate, Math.round(1.6 * rate), 1);
+  const [plain] = renderWaveguide({ ...part, bends: undefined }, 3, rate, Math.round(1.6 * rate), 1);
+  const n = 4096;
+  const at = (x: Float32Array, t: number, f: number) => magnitude(x, Math.round(t * rate), n, rate, f);
+  // Before the bend: A3 (220 Hz), not E4 (329.6 Hz); after it: the other way round.
+  assert.ok(at(bent, 0.3, 220) > 10 * at(bent, 0.3, 329.6), 'A3 before the bend');
+  assert.ok(at(bent, 1.0, 329.6) > 10 * at(bent, 1.0, 220), 'a fifth up after the bend');
+  assert.ok(at(plain, 1.0, 220) > 10 * at(plain, 1.0, 329.6), 'unbent: still A3');
+  const rms = (x: Float32Array, a: number, b: number) => Math.sqrt(x.subarray(a, b).reduce((sum, v) => sum + v * v, 0) / (b - a));
+  assert.ok(rms(bent, Math.round(1.0 * rate), Math.round(1.2 * rate)) > 0.1 * rms(bent, Math.round(0.3 * rate), Math.round(0.5 * rate)), 'the string keeps sounding after the glide');
 });

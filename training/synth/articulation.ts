@@ -4,8 +4,8 @@
  * fixed-pitch notes, so the real-recording check's slide phrase was unlike anything in training.
  *
  * Training data only: the mix plan draws an {@link ArticulationSpec} for a train-split guitar part
- * voiced by a soundfont family, and `render-song.ts` turns it into notes plus channel pitch bend
- * ({@link articulate}) that `render-spessa.ts` plays. Validation songs stay as they were.
+ * voiced by a soundfont or the waveguide family, and `render-song.ts` turns it into notes plus
+ * channel pitch bend ({@link articulate}) that `render-spessa.ts` and `render-waveguide.ts` play. Validation songs stay as they were.
  */
 import type { Family } from './presets.js';
 import type { Rng } from './prng.js';
@@ -19,8 +19,8 @@ export const BEND_STEP_SEC = 0.005;
 const CHORD_SEC = 0.03;
 /** Playing styles that are one line or one power chord at a time. */
 const STYLES = new Set(['lead', 'riff', 'power']);
-/** Families rendered by spessasynth, the one renderer that plays pitch bend. */
-const FAMILIES = new Set<Family>(['fluidr3', 'timgm6mb']);
+/** Families whose renderers play pitch bend: spessasynth's soundfonts and the waveguide strings. */
+const FAMILIES = new Set<Family>(['fluidr3', 'timgm6mb', 'waveguide']);
 
 export interface ArticulationSpec {
   /** Probability that a unit slides into the next one (same shape, ≤ an octave away). */

@@ -125,7 +125,7 @@ function releaseTimes(part: Part, sampleRate: number): number[] {
  * One string from `start`, added into `out`: excitation `exc` enters the loop, the loop decays
  * with gain `g` until `release`, then with `gRelease`; stops at −80 dB or at the buffer's end.
  */
-function renderString(out: Float32Array, start: number, release: number, f0: number, sampleRate: number, inst: StringInstrument, exc: Float32Array, g: number, gRelease: number, level: number): void {
+function renderString(out: Float32Array, start: number, release: number, f0: number, sampleRate: number, inst: StringInstrument, exc: Float32Array, g: number, gRelease: number, level: number, ratio?: Float32Array): void {
   const period = sampleRate / f0;
   const w = (2 * Math.PI * f0) / sampleRate;
   // Phase delays at the fundamental (not at DC: high notes would go sharp), in samples.
@@ -138,6 +138,10 @@ function renderString(out: Float32Array, start: number, release: number, f0: num
   if (stages === 0) a = 0;
   const total = period - lossDelay - stages * allpassDelay(a);
   if (total < 2.2) return; // above what a string of this instrument can play at this rate
+  if (ratio) {
+    renderBentString(out, start, release, total, period, ratio, inst, exc, g, gRelease, level, a, stages);
+    return;
+  }
   const dInt = Math.floor(total - 0.1);
   const frac = total - dInt; // in [0.1, 1.1): the tuning all-pass is accurate there
   const c = Math.sin((w * (1 - frac)) / 2) / Math.sin((w * (1 + frac)) / 2);
@@ -172,6 +176,63 @@ function renderString(out: Float32Array, start: number, release: number, f0: num
       if (++quietRun > dInt + 1) break;
     } else quietRun = 0;
   }
+}
+
+/**
+ * A string whose length changes while it sounds (a slide or a bend): the delay line is read at a
+ * fractional, moving distance (linear interpolation) instead of through the tuning all-pass.
+ * `ratio[n]` is the pitch factor at sample n; the loss and stiffness delays keep their values at
+ * the starting pitch (they change little over a few semitones). The body filters come after the
+ * string, so they stay put as the pitch moves, as on a real guitar.
+ */
+function renderBentString(out: Float32Array, start: number, release: number, total0: number, period0: number, ratio: Float32Array, inst: StringInstrument, exc: Float32Array, g: number, gRelease: number, level: number, a: number, stages: number): void {
+  const fixed = period0 - total0; // loss + stiffness delay, samples
+  // Room for an octave down (the bend range); lower bends are clamped there.
+  const size = Math.ceil(period0 * 2) + 4;
+  const line = new Float32Array(size);
+  const apX = new Float64Array(stages);
+  const apY = new Float64Array(stages);
+  let w = 0, prev = 0, peak = 0, quietRun = 0;
+  const s = inst.loss;
+  for (let n = start; n < out.length; n++) {
+    const k = n - start;
+    const d = Math.min(size - 2, Math.max(2, period0 / ratio[n] - fixed));
+    const pos = w - d + size;
+    const i0 = Math.floor(pos);
+    const fr = pos - i0;
+    const x = (1 - fr) * line[i0 % size] + fr * line[(i0 + 1) % size];
+    const gain = n < release ? g : gRelease;
+    let y = gain * ((1 - s) * x + s * prev);
+    prev = x;
+    for (let j = 0; j < stages; j++) {
+      const o = a * y + apX[j] - a * apY[j];
+      apX[j] = y;
+      apY[j] = o;
+      y = o;
+    }
+    const v = y + (k < exc.length ? exc[k] : 0);
+    line[w] = v;
+    w = w + 1 === size ? 0 : w + 1;
+    out[n] += level * v;
+    const m = Math.abs(v);
+    if (m > peak) peak = m;
+    if (k > exc.length && m < peak * 1e-4) {
+      if (++quietRun > size) break;
+    } else quietRun = 0;
+  }
+}
+
+/** The pitch factor 2^(semitones/12) at every sample, or undefined when the part never bends. */
+function bendRatios(part: Part, sampleRate: number, nbSamples: number): Float32Array | undefined {
+  const bends = part.bends;
+  if (!bends || bends.every((b) => b.semitones === 0)) return undefined;
+  const ratio = new Float32Array(nbSamples).fill(1);
+  bends.forEach((b, i) => {
+    const from = Math.max(0, Math.round(b.time * sampleRate));
+    const to = i + 1 < bends.length ? Math.min(nbSamples, Math.round(bends[i + 1].time * sampleRate)) : nbSamples;
+    if (to > from) ratio.fill(Math.pow(2, b.semitones / 12), from, to);
+  });
+  return ratio;
 }
 
 /** Excitation of one note: a pick (filtered, position-combed noise) or a hammer pulse. */
@@ -215,6 +276,7 @@ export function renderWaveguide(part: Part, program: number, sampleRate: number,
   const rng = new Rng(hashSeed('waveguide-notes', seed, part.name));
   const mono = new Float32Array(nbSamples);
   const releases = releaseTimes(part, sampleRate);
+  const ratio = bendRatios(part, sampleRate, nbSamples);
   const fRef = inst.kind === 'piano' ? 262 : 110;
   part.notes.forEach((note, i) => {
     const start = Math.round(note.time * sampleRate);
@@ -235,7 +297,7 @@ export function renderWaveguide(part: Part, program: number, sampleRate: number,
     // A piano's unison strings lose energy at different rates (the "double decay").
     strings.forEach(([f, l], k) => {
       const gk = k === 0 ? g : Math.pow(g, rng.float(1, 3));
-      renderString(mono, start, releases[i], f, sampleRate, inst, exc, gk, gRelease, l * norm);
+      renderString(mono, start, releases[i], f, sampleRate, inst, exc, gk, gRelease, l * norm, ratio);
     });
     if (inst.noiseLevel > 0) {
       // Pick scrape / hammer thump: a short decaying noise burst beside the string.
