@@ -137,6 +137,14 @@ class Ranks:
         dist.all_gather(everyone, total)
         return all(bool(torch.equal(e, everyone[0])) for e in everyone)
 
+    def finish(self) -> None:
+        """Leave the process group together: a rank that exits while another still talks to it
+        (rank 0 writing the last checkpoint) dies in gloo's teardown ("terminate called without an
+        active exception", SIGABRT) on torch 1.13."""
+        if self.world > 1 and dist.is_initialized():
+            dist.barrier()
+            dist.destroy_process_group()
+
 
 def seed_everything(seed: int) -> None:
     random.seed(seed)
@@ -311,6 +319,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             save_checkpoint(os.path.join(run_dir, "last.pt"), state())
     record({"kind": "end", "step": step, "status": status, "elapsed_s": round(elapsed, 1)})
     log(f"{status} at step {step}; checkpoint {os.path.join(run_dir, 'last.pt')}")
+    ranks.finish()
     return {"status": status, "step": step, "run_dir": run_dir, "signum": stopper.signum}
 
 
