@@ -16,29 +16,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { modelSeparatorFactory, type EvalArgs } from '../../engine/cli/commands/eval.js';
+import { evaluateModel, offlineEvalArgs } from '../../engine/cli/commands/eval.js';
 import { chooseMaskPower } from './calibration.js';
 import { parseReport } from './compare.js';
-import { evaluateDataset } from './evaluate.js';
 import { toJson, type EvalReport } from './report.js';
 
 const EXPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'export_package.py');
 
-async function evaluate(modelDir: string, data: string, maxSeconds: number): Promise<EvalReport> {
-  const args: EvalArgs = { model: modelDir, data, streaming: false, device: 'cpu', step: 32, batch: 4, block: 256, hopInterval: 2, lookahead: 1, permutation: false, oracle: false, maxSeconds };
-  const handle = await modelSeparatorFactory(args);
-  try {
-    return await evaluateDataset(data, {
-      separator: handle.separate,
-      modelName: handle.name,
-      computePermutation: false,
-      oracle: false,
-      maxSeconds,
-      onTrack: (done, total, t) => process.stderr.write(`[${basename(modelDir)} ${done}/${total}] ${t.name}: instrument ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB\n`),
-    });
-  } finally {
-    await handle.dispose();
-  }
+/** `stemstream eval --no-permutation --no-oracle --max-seconds S` of one candidate package. */
+function evaluate(modelDir: string, data: string, maxSeconds: number): Promise<EvalReport> {
+  return evaluateModel(offlineEvalArgs(modelDir, data, { permutation: false, oracle: false, maxSeconds }), (done, total, t) =>
+    process.stderr.write(`[${basename(modelDir)} ${done}/${total}] ${t.name}: instrument ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB\n`),
+  );
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { modelSeparatorFactory, type EvalArgs } from '../../engine/cli/commands/eval.js';
+import { evaluateModel, offlineEvalArgs } from '../../engine/cli/commands/eval.js';
 import { buildRealMixes, DEFAULT_SAMPLES_DIR, REAL_MIX_INSTRUMENTS, REAL_MIX_LEVELS_DB, type RealMixInstrument } from '../dataset/index.js';
 import { parseReport } from './compare.js';
 import { evaluateDataset } from './evaluate.js';
@@ -118,23 +118,13 @@ function summary(rows: Row[]): string {
   return out.join('\n');
 }
 
-/** One model evaluation as `stemstream eval` runs it. */
-async function evalModel(instrument: RealMixInstrument, data: string, permutation: boolean): Promise<EvalReport> {
-  const args: EvalArgs = {
-    model: instrument, data, streaming: false, device: 'cpu', step: 32, batch: 4, block: 256, hopInterval: 2, lookahead: 1, permutation, oracle: permutation,
-  };
-  const handle = await modelSeparatorFactory(args);
-  try {
-    return await evaluateDataset(data, {
-      separator: handle.separate,
-      modelName: handle.name,
-      computePermutation: permutation,
-      oracle: permutation,
-      onTrack: (done, total, t) => process.stderr.write(`[${instrument}${permutation ? '' : ' fixed'} ${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : ''}\n`),
-    });
-  } finally {
-    await handle.dispose();
-  }
+/** One model evaluation as `stemstream eval` runs it (the oracle bound with the permutation search only). */
+function evalModel(instrument: RealMixInstrument, data: string, permutation: boolean): Promise<EvalReport> {
+  return evaluateModel(offlineEvalArgs(instrument, data, { permutation, oracle: permutation }), (done, total, t) =>
+    process.stderr.write(
+      `[${instrument}${permutation ? '' : ' fixed'} ${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : ''}\n`,
+    ),
+  );
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } fr
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
 import { intOption, positiveOption } from '../options.js';
-import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type Separator } from '../../../training/eval/index.js';
+import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type EvalReport, type EvaluateOptions, type Separator } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -72,6 +72,29 @@ export const modelSeparatorFactory: SeparatorFactory = async (args) => {
   };
 };
 
+/** `stemstream eval`'s defaults for an offline evaluation of `model` on `data`, with `options` over them. */
+export function offlineEvalArgs(model: string, data: string, options: Partial<EvalArgs> = {}): EvalArgs {
+  return { model, data, streaming: false, device: 'cpu', step: 32, batch: 4, block: 256, hopInterval: 2, lookahead: 1, permutation: true, oracle: true, ...options };
+}
+
+/** Loads the model `args` names, evaluates it on `args.data` as `stemstream eval` does, and releases it. */
+export async function evaluateModel(args: EvalArgs, onTrack?: EvaluateOptions['onTrack'], factory: SeparatorFactory = modelSeparatorFactory): Promise<EvalReport> {
+  const handle = await factory(args);
+  try {
+    return await evaluateDataset(args.data, {
+      separator: handle.separate,
+      modelName: handle.name,
+      maxSeconds: args.maxSeconds,
+      maxTracks: args.tracks,
+      computePermutation: args.permutation,
+      oracle: args.oracle,
+      onTrack,
+    });
+  } finally {
+    await handle.dispose();
+  }
+}
+
 async function writeOutput(path: string, text: string): Promise<void> {
   try {
     await mkdir(dirname(resolve(path)), { recursive: true });
@@ -91,31 +114,22 @@ export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Pro
   if (args.latencyMs !== undefined && !args.streaming) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', '--latency only applies with --streaming');
   }
-  const handle = await factory(args);
-  try {
-    const report = await evaluateDataset(args.data, {
-      separator: handle.separate,
-      modelName: handle.name,
-      maxSeconds: args.maxSeconds,
-      maxTracks: args.tracks,
-      computePermutation: args.permutation,
-      oracle: args.oracle,
-      onTrack: (done, total, t) => {
-        const irm = t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : '';
-        stderr(
-          `[${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${irm} (${t.seconds.toFixed(1)} s separated in ${t.separateSeconds.toFixed(1)} s)\n`,
-        );
-      },
-    });
-    const markdown = toMarkdown(report);
-    if (args.writeMetrics) await recordMetrics(args.model, args.writeMetrics, manifestMetrics(report));
-    if (args.json) await writeOutput(args.json, toJson(report));
-    if (args.markdown) await writeOutput(args.markdown, markdown);
-    stdout(markdown);
-    return 0;
-  } finally {
-    await handle.dispose();
-  }
+  const report = await evaluateModel(
+    args,
+    (done, total, t) => {
+      const irm = t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : '';
+      stderr(
+        `[${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${irm} (${t.seconds.toFixed(1)} s separated in ${t.separateSeconds.toFixed(1)} s)\n`,
+      );
+    },
+    factory,
+  );
+  const markdown = toMarkdown(report);
+  if (args.writeMetrics) await recordMetrics(args.model, args.writeMetrics, manifestMetrics(report));
+  if (args.json) await writeOutput(args.json, toJson(report));
+  if (args.markdown) await writeOutput(args.markdown, markdown);
+  stdout(markdown);
+  return 0;
 }
 
 /** Writes the medians into `<model>/model.json` → metrics[setName] (the model card the CLI and UI show). */
