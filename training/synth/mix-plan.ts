@@ -5,7 +5,7 @@
  */
 import type { BiquadSpec, ChorusSpec, CompressorSpec, DriveSpec, ReverbSpec } from './effects.js';
 import { drawArticulation, type ArticulationSpec } from './articulation.js';
-import { choosePreset, type PresetRef } from './presets.js';
+import { choosePreset, type Family, type PresetRef } from './presets.js';
 import type { Rng } from './prng.js';
 import type { Part, Split, Song } from './song.js';
 
@@ -69,11 +69,11 @@ function stemFx(rng: Rng, part: Part): StemFx {
   return fx;
 }
 
-/** Draws the mix plan of `song` for `split`. */
-export function planMix(song: Song, split: Split, rng: Rng): MixPlan {
+/** Draws the mix plan of `song` for `split` (voices from the families in `only`, when given). */
+export function planMix(song: Song, split: Split, rng: Rng, only?: readonly Family[]): MixPlan {
   const voices = song.parts.map((part) => {
     const prng = rng.fork(part.name);
-    const preset = choosePreset(prng.fork('preset'), part, split, song.target);
+    const preset = choosePreset(prng.fork('preset'), part, split, song.target, only);
     const articulation = drawArticulation(prng.fork('articulation'), part, split, preset.family);
     return { part: part.name, role: part.role, isTarget: part.isTarget, preset, fx: stemFx(prng.fork('fx'), part), ...(articulation ? { articulation } : {}) };
   });

@@ -41,6 +41,24 @@ test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only
   assert.ok(harmonics > 0, 'some training guitars play natural harmonics (GM 31)');
 });
 
+test('families restrict train songs to the sample sets a machine carries; all of them draw what the default draws', () => {
+  const only: Family[] = ['timgm6mb', 'waveguide'];
+  const seen = new Set<Family>();
+  for (let i = 0; i < 30; i++) {
+    for (const target of ['guitar', 'piano'] as const) {
+      const song = composeSong({ seed: 5, index: i, target });
+      for (const v of planMix(song, 'train', forkRng(5, i, 'mix-train'), only).voices) {
+        assert.ok(only.includes(v.preset.family), `${v.part} (${v.role}) from ${v.preset.family}`);
+        seen.add(v.preset.family);
+      }
+      assert.deepEqual(planMix(song, 'train', forkRng(5, i, 'mix-train'), TRAIN_FAMILIES), planMix(song, 'train', forkRng(5, i, 'mix-train')));
+    }
+  }
+  assert.deepEqual([...seen].sort(), ['timgm6mb', 'waveguide'], 'both allowed families voice parts');
+  // Drums and bass (in every song), which no allowed family plays, are an error, not a silent FluidR3 voice.
+  assert.throws(() => planMix(composeSong({ seed: 5, index: 0, target: 'guitar' }), 'train', forkRng(5, 0, 'mix-train'), ['waveguide']), /no family of waveguide can voice a (drums|bass) part/);
+});
+
 test('every catalogued preset exists in its soundfont (no silent fallback)', () => {
   for (const family of ['timgm6mb', 'musescore'] as const) {
     const bank = loadFamilyBank(family);

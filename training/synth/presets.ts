@@ -5,6 +5,7 @@
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
+import { StemstreamError } from '../../engine/errors.js';
 import type { Rng } from './prng.js';
 import { HYDROGEN_KITS } from './render-hydrogen.js';
 import { WAVEGUIDE_PROGRAMS, WAVEGUIDE_ROLES } from './render-waveguide.js';
@@ -121,11 +122,14 @@ export function restFamilies(split: Split): Family[] {
 /**
  * Chooses a preset for a part. Target parts of a val song use the held-out family; everything
  * else a training family (or MuseScore in val rests). MuseScore's pianos never voice training data.
+ * `only` restricts a train song to some training families (a machine that carries only some
+ * sample sets, e.g. the accelerator machine); undefined keeps them all and draws what it always drew.
  */
-export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument): PresetRef {
+export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument, only?: readonly Family[]): PresetRef {
   // Only families that can voice the role (waveguide: guitars and pianos; hydrogen: drums).
   // Held-out families only stay out of *training*: a role no allowed family has takes FluidR3's.
-  const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0);
+  const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0 && (!only || only.includes(f)));
+  if (families.length === 0 && only) throw new StemstreamError('SS_ERR_BAD_OPTION', `no family of ${only.join(', ')} can voice a ${part.role} part`);
   const family: Family = families.length > 0 ? rng.pick(families) : 'fluidr3';
   // A technique, not a sound: one part in ten of those that can play it.
   const extra = split === 'train' ? trainOnlyPresets(family, part.role) : [];

@@ -27,9 +27,9 @@ export function songSamples(song: Song, sampleRate: number): number {
   return Math.ceil((song.durationSec + TAIL_SEC) * sampleRate);
 }
 
-/** Renders `song` at `sampleRate`; instrument and rest are stereo, planar, float32. */
-export async function renderSong(song: Song, split: Split, sampleRate: number): Promise<RenderedSong> {
-  const plan = planMix(song, split, forkRng(song.seed, song.index, `mix-${split}`));
+/** Renders `song` at `sampleRate`; instrument and rest are stereo, planar, float32. `only`: see planMix. */
+export async function renderSong(song: Song, split: Split, sampleRate: number, only?: readonly Family[]): Promise<RenderedSong> {
+  const plan = planMix(song, split, forkRng(song.seed, song.index, `mix-${split}`), only);
   const nbSamples = songSamples(song, sampleRate);
   const dry: Float32Array[][] = new Array(song.parts.length);
   const byFamily = new Map<Family, { part: Part; preset: PresetRef; k: number }[]>();

@@ -76,6 +76,18 @@ test('val guitar renders the target from freepats through timidity', { skip: !ti
 test('bad options are StemstreamErrors', async () => {
   await assert.rejects(synthDataset({ ...base, hours: 0, outDir: join(root, 'x'), workers: 0 }), { code: 'SS_ERR_BAD_OPTION' });
   await assert.rejects(synthDataset({ ...base, sampleRate: 100, outDir: join(root, 'x'), workers: 0 }), { code: 'SS_ERR_BAD_OPTION' });
+  await assert.rejects(synthDataset({ ...base, split: 'val', families: ['timgm6mb'], outDir: join(root, 'x'), workers: 0 }), /--families applies to --split train only/);
+  await assert.rejects(synthDataset({ ...base, families: ['timgm6mb', 'musescore'], outDir: join(root, 'x'), workers: 0 }), /got musescore/);
+});
+
+test('--families: the songs are voiced from those families alone', async () => {
+  const out = join(root, 'families');
+  const s = await synthDataset({ ...base, hours: 20 / 3600, families: ['timgm6mb', 'waveguide'], outDir: out, workers: 0 });
+  assert.ok(s.rendered >= 2);
+  for (const track of s.tracks) {
+    const meta = JSON.parse(readFileSync(join(tracksDir(out, 22050), track, 'song.json'), 'utf8')) as { families: { target: string[]; rest: string[] } };
+    for (const f of [...meta.families.target, ...meta.families.rest]) assert.ok(f === 'timgm6mb' || f === 'waveguide', `${track}: ${f}`);
+  }
 });
 
 test('a track that fails stops every worker: the error comes back and no further songs are rendered', async () => {

@@ -11,6 +11,7 @@ import { isCompleteFile, writeWavFile } from '../dataset/audio-io.js';
 import { composeSong } from './compose.js';
 import { midiSong } from './midi-import.js';
 import { renderSong, songSamples, TAIL_SEC } from './render-song.js';
+import { TRAIN_FAMILIES, type Family } from './presets.js';
 import type { Song, Split, TargetInstrument } from './song.js';
 
 export interface SynthOptions {
@@ -25,6 +26,8 @@ export interface SynthOptions {
   workers: number;
   /** Re-voice these MIDI files instead of generating songs. */
   midiFiles?: string[];
+  /** Train split only: voice songs from these training families alone (default: all of them). */
+  families?: Family[];
   /** Song length range in seconds (default 30–90; tests use short songs). */
   songSeconds?: [number, number];
   /** Called after each finished (or skipped) song. */
@@ -80,12 +83,12 @@ export function isTrackComplete(dir: string, track: string): boolean {
 }
 
 /** Renders and writes one song; returns its audio length in seconds. Runs in a worker or inline. */
-export async function renderTrack(opts: Pick<SynthOptions, 'instrument' | 'split' | 'seed' | 'midiFiles' | 'songSeconds' | 'outDir' | 'sampleRate'>, index: number): Promise<number> {
+export async function renderTrack(opts: Pick<SynthOptions, 'instrument' | 'split' | 'seed' | 'midiFiles' | 'songSeconds' | 'outDir' | 'sampleRate' | 'families'>, index: number): Promise<number> {
   const song = songFor(opts, index);
   const track = trackName(opts.instrument, opts.split, opts.seed, index, !!opts.midiFiles?.length);
   const dir = join(tracksDir(opts.outDir, opts.sampleRate), track);
   mkdirSync(dir, { recursive: true });
-  const r = await renderSong(song, opts.split, opts.sampleRate);
+  const r = await renderSong(song, opts.split, opts.sampleRate, opts.families);
   writeWavFile(join(dir, `instrument_${track}.wav`), { sampleRate: opts.sampleRate, channels: r.instrument }, 32);
   writeWavFile(join(dir, `rest_${track}.wav`), { sampleRate: opts.sampleRate, channels: r.rest }, 32);
   const meta = {
@@ -129,6 +132,11 @@ function startWorker(workerData: unknown): Worker {
 export async function synthDataset(opts: SynthOptions): Promise<SynthSummary> {
   if (!(opts.hours > 0)) throw new StemstreamError('SS_ERR_BAD_OPTION', `--hours must be a positive number (got ${opts.hours})`);
   if (!Number.isInteger(opts.sampleRate) || opts.sampleRate < 8000 || opts.sampleRate > 96000) throw new StemstreamError('SS_ERR_BAD_OPTION', `--rate must be an integer between 8000 and 96000 (got ${opts.sampleRate})`);
+  if (opts.families) {
+    const unknown = opts.families.filter((f) => !TRAIN_FAMILIES.includes(f));
+    if (opts.split !== 'train') throw new StemstreamError('SS_ERR_BAD_OPTION', '--families applies to --split train only (validation families are fixed)');
+    if (opts.families.length === 0 || unknown.length > 0) throw new StemstreamError('SS_ERR_BAD_OPTION', `--families: training families are ${TRAIN_FAMILIES.join(', ')}${unknown.length ? ` (got ${unknown.join(', ')})` : ''}`);
+  }
   const t0 = Date.now();
   const { count } = planSongs(opts);
   const dir = tracksDir(opts.outDir, opts.sampleRate);
@@ -149,7 +157,7 @@ export async function synthDataset(opts: SynthOptions): Promise<SynthSummary> {
     opts.onProgress?.({ done, total: count, skipped, track, audioSec });
   };
   if (skipped > 0) opts.onProgress?.({ done, total: count, skipped, track: '', audioSec });
-  const job = { instrument: opts.instrument, split: opts.split, seed: opts.seed, midiFiles: opts.midiFiles, songSeconds: opts.songSeconds, outDir: opts.outDir, sampleRate: opts.sampleRate };
+  const job = { instrument: opts.instrument, split: opts.split, seed: opts.seed, midiFiles: opts.midiFiles, songSeconds: opts.songSeconds, outDir: opts.outDir, sampleRate: opts.sampleRate, families: opts.families };
   if (opts.workers <= 0) {
     for (const i of todo) report(tracks[i], await renderTrack(job, i));
   } else {

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { StemstreamError } from '../../errors.js';
-import { synthDataset, TARGET_INSTRUMENTS, SPLITS, type Split, type TargetInstrument, type SynthProgress } from '../../../training/synth/index.js';
+import { synthDataset, TARGET_INSTRUMENTS, SPLITS, type Family, type Split, type TargetInstrument, type SynthProgress } from '../../../training/synth/index.js';
 import {
   adjustSilenceTree,
   importMedleyDb,
@@ -89,7 +89,8 @@ export function registerDataset(program: Command): void {
     .option('--rate <hz>', 'sample rate', '22050')
     .option('--workers <n>', 'worker threads (0: render inline)', '2')
     .option('--midi <dir>', 're-voice the MIDI files in this directory instead of generating songs')
-    .action(async (o: { instrument: string; out: string; hours: string; seed: string; split: string; rate: string; workers: string; midi?: string }) => {
+    .option('--families <list>', 'train split: voice songs from these training families only, comma-separated (fluidr3, timgm6mb, waveguide, hydrogen; default all)')
+    .action(async (o: { instrument: string; out: string; hours: string; seed: string; split: string; rate: string; workers: string; midi?: string; families?: string }) => {
       const instrument = oneOf<TargetInstrument>('--instrument', o.instrument, TARGET_INSTRUMENTS);
       const split = oneOf<Split>('--split', o.split, SPLITS);
       const hours = parseNumber('--hours', o.hours);
@@ -97,9 +98,10 @@ export function registerDataset(program: Command): void {
       const sampleRate = parseNumber('--rate', o.rate, true);
       const workers = parseNumber('--workers', o.workers, true);
       const midiFiles = o.midi ? listMidi(resolve(o.midi)) : undefined;
+      const families = o.families?.split(',').map((f) => f.trim()) as Family[] | undefined;
       const progress = await progressReporter(`synth ${instrument}/${split}`);
       try {
-        const s = await synthDataset({ instrument, split, seed, hours, outDir: resolve(o.out), sampleRate, workers, midiFiles, onProgress: progress.update });
+        const s = await synthDataset({ instrument, split, seed, hours, outDir: resolve(o.out), sampleRate, workers, midiFiles, families, onProgress: progress.update });
         progress.stop();
         process.stderr.write(`done: ${s.tracks.length} tracks (${s.rendered} rendered, ${s.skipped} already there), ${(s.audioSec / 3600).toFixed(2)} h rendered in ${(s.wallSec / 60).toFixed(1)} min (${s.wallSec > 0 ? (s.audioSec / s.wallSec).toFixed(1) : '-'}× real time)\n`);
       } finally {
