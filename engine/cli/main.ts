@@ -1,42 +1,15 @@
-import { Command, CommanderError } from 'commander';
-import { StemstreamError, describeError } from '../errors.js';
+import type { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { createProgram, runProgram } from './program.js';
 
-/** Exit codes: 0 ok, 1 a run failed (bad file, model, device), 2 bad usage. */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './program.js';
 
-/** The parser alone, so tests can inspect it (demucs: get_parser() apart from main()). */
+/** The whole `stemstream` parser. */
 export function buildProgram(): Command {
-  const program = new Command('stemstream')
-    .description('Separate one instrument from the rest of the music, live or from files.')
-    .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerCommands(program);
-  for (const cmd of program.commands) cmd.exitOverride();
-  return program;
+  return createProgram(registerCommands);
 }
 
-/** Runs the CLI and returns the exit code; never throws, never prints a stack for a user mistake. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      // help and version are "errors" to commander; they already printed.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
-      return EXIT_USAGE;
-    }
-    if (e instanceof StemstreamError) {
-      process.stderr.write(`stemstream: error: ${e.message}\n`);
-      return e.code === 'SS_ERR_BAD_OPTION' ? EXIT_USAGE : EXIT_FAILURE;
-    }
-    process.stderr.write(`stemstream: internal error: ${describeError(e)}\n`);
-    if (process.env.STEMSTREAM_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-    return EXIT_FAILURE;
-  }
+/** Runs the CLI and returns the exit code. */
+export function main(argv: string[]): Promise<number> {
+  return runProgram(argv, registerCommands);
 }
