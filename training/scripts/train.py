@@ -259,6 +259,8 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
 
     status, stop = "done", 0
     start_step, t_run, window_losses, t_window = step, time.time(), [], time.time()
+    # Only a fresh run fits its length: a resumed one keeps the steps its checkpoint recorded.
+    fit_pending = bool(t_cfg["fit_steps_to_minutes"]) and resume is None
     net.train()
     with Stopper() as stopper:
         while step < t_cfg["steps"]:
@@ -285,6 +287,13 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                 eta = (t_cfg["steps"] - step) * sec
                 log(f"step {step}/{t_cfg['steps']} loss {entry['loss']:.5f} {sec:.3f} s/step eta {eta / 60:.1f} min")
                 window_losses, t_window = [], time.time()
+                # The second window: the first holds start-up (CUDA kernels, caches).
+                if fit_pending and step - start_step >= 2 * t_cfg["log_every"]:
+                    fit_pending = False
+                    left = 60 * float(t_cfg["max_minutes"]) - (time.time() - t_run)
+                    t_cfg["steps"] = max(step + 1, t_cfg["decay_start"] + 1, step + int(0.97 * left / sec))
+                    record({"kind": "fit", "step": step, "steps": t_cfg["steps"], "sec_per_step": round(sec, 4)})
+                    log(f"fit: {sec:.4f} s/step leaves {left / 60:.1f} min: train.steps = {t_cfg['steps']}")
 
             if val_tracks and step % t_cfg["val_every"] == 0:
                 v = {"kind": "val", "step": step, "val_loss": crop_loss(scored, val_batches, loss_cfg, device)}

@@ -50,6 +50,9 @@ DEFAULTS: Dict[str, Any] = {
         "threads": 0,  # torch CPU threads; 0 = torch default
         "grad_clip": 0.0,  # max grad norm; 0 = off
         "max_minutes": 0.0,  # wall-clock budget for this run; 0 = none
+        # A fresh run sets train.steps from its own speed so the schedule ends with max_minutes
+        # (measured over the steps after the first log window; recorded, so a resume keeps it).
+        "fit_steps_to_minutes": False,
         "ema": 0.0,  # decay of the weight average validated and exported (e.g. 0.999); 0 = raw weights
     },
     "val": {
@@ -172,6 +175,10 @@ def validate(cfg: Dict[str, Any]) -> None:
         raise ConfigError(f"train.lr_final must be in [0, train.lr], got {t['lr_final']}")
     if not isinstance(t["decay_start"], int) or not 0 <= t["decay_start"] < t["steps"]:
         raise ConfigError(f"train.decay_start must be an integer step below train.steps, got {t['decay_start']!r}")
+    if not isinstance(t["fit_steps_to_minutes"], bool):
+        raise ConfigError(f"train.fit_steps_to_minutes must be true or false, got {t['fit_steps_to_minutes']!r}")
+    if t["fit_steps_to_minutes"] and not float(t["max_minutes"]) > 0:
+        raise ConfigError("train.fit_steps_to_minutes needs train.max_minutes > 0")
     if not 0.0 <= t["ema"] < 1.0:
         raise ConfigError(f"train.ema must be in [0, 1), got {t['ema']}")
     if cfg["data"]["cache"] not in ("audio", "stft", "auto"):

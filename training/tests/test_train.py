@@ -243,6 +243,56 @@ class TrainerTest(unittest.TestCase):
         s = read_onnx_summary(os.path.join(out, "model.onnx"))
         self.assertEqual(s.inputs[0].shape, ["batch", 1, 769, 64])
 
+    def test_fit_steps_to_minutes_ends_the_schedule_with_the_budget(self) -> None:
+        runs = os.path.join(self.tmp.name, "fit")
+        cmd = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--runs-dir", runs, "--name", "fit", "--steps", "100000",
+               "--set", "train.max_minutes=0.1", "--set", "train.fit_steps_to_minutes=true", "--set", "train.log_every=2",
+               "--set", "train.lr_schedule=cosine", "--set", "train.lr_final=1e-5", "--set", "data.val=null"]
+        t0 = time.time()
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn("fit: ", run.stdout)
+        with open(os.path.join(runs, "fit", "log.jsonl")) as f:
+            log = [json.loads(line) for line in f]
+        fit = [e for e in log if e["kind"] == "fit"]
+        self.assertEqual(len(fit), 1)
+        self.assertEqual(fit[0]["step"], 4, "fitted after the second log window")
+        self.assertLess(fit[0]["steps"], 100000)
+        end = log[-1]
+        self.assertEqual((end["kind"], end["status"], end["step"]), ("end", "done", fit[0]["steps"]), "the fitted schedule ran to its end, not into the time limit")
+        ckpt = load_checkpoint(os.path.join(runs, "fit", "last.pt"))
+        self.assertEqual(ckpt["config"]["train"]["steps"], fit[0]["steps"], "recorded, so a resume follows the same curve")
+        self.assertAlmostEqual(lr_at(fit[0]["steps"] - 1, ckpt["config"]["train"]), 1e-5, delta=1e-4)
+        self.assertLess(time.time() - t0, 120)
+        with self.assertRaisesRegex(config_mod.ConfigError, "max_minutes"):
+            config_mod.resolve(overrides=["train.fit_steps_to_minutes=true"])
+
+    def test_slim_checkpoint_exports_the_same_model(self) -> None:
+        script = os.path.join(TRAINING, "scripts", "slim_checkpoint.py")
+        full = os.path.join(self.runs, "tiny-test", "last.pt")
+        x = torch.rand(2, 1, 769, 64)
+        ref_net, ref = model_from_checkpoint(full)
+        with torch.no_grad():
+            expected = ref_net(x)
+        for half, tol in ((False, 0.0), (True, 2e-2)):
+            out = os.path.join(self.tmp.name, f"slim-{half}.pt")
+            run = subprocess.run([sys.executable, script, "--checkpoint", full, "--out", out] + (["--half"] if half else []), capture_output=True, text=True)
+            self.assertEqual(run.returncode, 0, run.stderr)
+            slim = load_checkpoint(out)
+            self.assertNotIn("optimizer", slim)
+            self.assertEqual((slim["step"], slim["config"]), (ref["step"], ref["config"]))
+            self.assertEqual({v.dtype for v in slim["model"].values() if v.is_floating_point()}, {torch.float16 if half else torch.float32})
+            net, _ = model_from_checkpoint(out)
+            with torch.no_grad():
+                got = net(x)
+            self.assertLessEqual(float((got - expected).abs().max()), tol, f"half={half}")
+            manifest = export_checkpoint(out, os.path.join(self.tmp.name, f"pkg-slim-{half}"), name="tiny")
+            self.assertEqual(manifest["training"]["steps"], ref["step"])
+        self.assertLess(os.path.getsize(os.path.join(self.tmp.name, "slim-True.pt")), os.path.getsize(full) / 2)
+        run = subprocess.run([sys.executable, script, "--checkpoint", os.path.join(self.tmp.name, "nope.pt"), "--out", os.path.join(self.tmp.name, "x.pt")], capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("checkpoint not found", run.stderr)
+
     def test_export_script_takes_a_calibration_record(self) -> None:
         script = os.path.join(TRAINING, "scripts", "export_package.py")
         ckpt = os.path.join(self.runs, "tiny-test", "last.pt")
