@@ -47,7 +47,7 @@ from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
 from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
 from stemstream_train.losses import batch_loss  # noqa: E402
 from stemstream_train.model import HourglassNet, count_trainable_params  # noqa: E402
-from stemstream_train.schedule import lr_at  # noqa: E402
+from stemstream_train.schedule import fitted_steps, lr_at  # noqa: E402
 from stemstream_train.transforms import SignalConfig  # noqa: E402
 
 Log = Callable[[str], None]
@@ -291,7 +291,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                 if fit_pending and step - start_step >= 2 * t_cfg["log_every"]:
                     fit_pending = False
                     left = 60 * float(t_cfg["max_minutes"]) - (time.time() - t_run)
-                    t_cfg["steps"] = max(step + 1, t_cfg["decay_start"] + 1, step + int(0.97 * left / sec))
+                    t_cfg["steps"] = fitted_steps(step, sec, left, t_cfg["decay_start"])
                     record({"kind": "fit", "step": step, "steps": t_cfg["steps"], "sec_per_step": round(sec, 4)})
                     log(f"fit: {sec:.4f} s/step leaves {left / 60:.1f} min: train.steps = {t_cfg['steps']}")
 

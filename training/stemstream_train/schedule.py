@@ -13,6 +13,14 @@ from typing import Any, Mapping
 SCHEDULES = ("constant", "cosine")
 
 
+def fitted_steps(step: int, sec_per_step: float, seconds_left: float, decay_start: int = 0, margin: float = 0.97) -> int:
+    """``train.steps`` for a run at ``step`` that takes ``sec_per_step`` and has ``seconds_left``
+    (``train.fit_steps_to_minutes``): what fits, less a margin, and never at or before the current
+    step or the start of the decay."""
+    fit = step + int(margin * max(0.0, seconds_left) / max(sec_per_step, 1e-9))
+    return max(step + 1, decay_start + 1, fit)
+
+
 def lr_at(step: int, train: Mapping[str, Any]) -> float:
     """The learning rate for the update that takes the weights from ``step`` to ``step + 1``."""
     lr = float(train["lr"])
