@@ -23,12 +23,9 @@ cp -r dist "$app/dist"
 # Every dependency but those the data tools never load (inference runtime, native audio/MIDI,
 # the UI build and test tools): tested below by rendering a song from the unpacked copy.
 skip='^(onnxruntime-node|onnxruntime-common|audify|@julusian|typescript|playwright-core|esbuild|@esbuild|vite|rollup|@rollup|svelte|@sveltejs|@types|tsx|axios)$'
-for m in node_modules/* node_modules/@*; do
+for m in node_modules/*; do
   name=${m#node_modules/}
-  [ -e "$m" ] || continue
-  [[ $name =~ $skip ]] && continue
-  [[ $name == @* && ! -d $m ]] && continue
-  cp -r "$m" "$app/node_modules/"
+  [[ $name =~ $skip ]] || cp -r "$m" "$app/node_modules/"
 done
 rm -rf "$out" && mkdir -p "$out"
 tar -C "$stage" -cf - app | xz -T0 -9 > "$out/app.tar.xz"
