@@ -174,9 +174,7 @@ test('JACK MIDI: a CC toggles the instrument mute, a held note mutes the rest; m
   // the second press unmutes the instrument
   send([0xb0, 80, 127]);
   await waitFor(() => !engine!.state().mixer.stems.instrument.mute, 2000, 'the unmute');
-  // Audible again (muted reads 0): 10 % of the level before, or the -60 dBFS that 'both stems to
-  // play' asked for, whichever is lower (the demo clip may be in a quieter bar by now).
-  await waitFor(() => meter(MeterStrip.INSTRUMENT) > Math.min(instBefore * 0.1, 1e-3), 5000, 'the instrument to come back');
+  await waitFor(() => meter(MeterStrip.INSTRUMENT) > instBefore * 0.1, 5000, 'the instrument to come back');
   console.log(`# jack midi: press → engine state in ${stateMs.toFixed(1)} ms; instrument RMS ${instBefore.toFixed(4)} → muted → back`);
 });
 
