@@ -6,5 +6,5 @@ import { registerDataset } from './commands/dataset.js';
 import { runProgram } from './program.js';
 
 export function main(argv: string[]): Promise<number> {
-  return runProgram(argv, (program) => registerDataset(program));
+  return runProgram(argv, registerDataset);
 }

@@ -30,7 +30,7 @@ echo "data ready after $(( $(date +%s) - t0 )) s"
 
 # No validation here (the held-out families stay on the CPU machine): eval after export, there.
 "$python" training/scripts/train.py --config "$config" --data "$work/data" --runs-dir "$work/runs" --name "$name" \
-  --steps 1000000 --set data.val=null --set data.cache=stft --set data.cache_limit_gb=64 --set export.dir=null \
+  --steps 1000000 --set data.val=null --set data.cache=stft --set export.dir=null \
   --set train.device=auto --set train.max_minutes="$minutes" --set train.fit_steps_to_minutes=true \
   --set train.lr_schedule=cosine --set train.decay_start=0 --set train.checkpoint_every=1000 --set train.threads=0 "$@" 2>&1 | grep -v "^step " | tail -20
 "$python" training/scripts/slim_checkpoint.py --checkpoint "$work/runs/$name/last.pt" --out "$out/$name.pt" --half

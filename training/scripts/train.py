@@ -291,7 +291,8 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                 if fit_pending and step - start_step >= 2 * t_cfg["log_every"]:
                     fit_pending = False
                     left = 60 * float(t_cfg["max_minutes"]) - (time.time() - t_run)
-                    t_cfg["steps"] = fitted_steps(step, sec, left, t_cfg["decay_start"])
+                    # Under DDP every rank must stop at the same step: they agree on the largest fit.
+                    t_cfg["steps"] = ranks.any(fitted_steps(step, sec, left, t_cfg["decay_start"]))
                     record({"kind": "fit", "step": step, "steps": t_cfg["steps"], "sec_per_step": round(sec, 4)})
                     log(f"fit: {sec:.4f} s/step leaves {left / 60:.1f} min: train.steps = {t_cfg['steps']}")
 

@@ -207,21 +207,36 @@ class TrainerTest(unittest.TestCase):
         self.assertIn(f"resuming at step {ckpt['step']}", run.stdout)
         self.assertEqual(load_checkpoint(os.path.join(runs, "sig", "last.pt"))["step"], ckpt["step"] + 2)
 
-    def test_ddp_two_ranks_train_one_model(self) -> None:
-        # What torchrun sets, set by hand (Debian's torch 1.13 torchrun fails under Python 3.12).
+    def _two_ranks(self, runs: str, name: str, args: list) -> list:
+        """Runs train.py as two CPU ranks (what torchrun sets, set by hand: Debian's torch 1.13
+        torchrun fails under Python 3.12); returns their outputs after both exit 0."""
         import socket
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        runs = os.path.join(self.tmp.name, "ddp")
-        cmd = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--val", self.val_dir, "--runs-dir", runs, "--name", "ddp", "--steps", "8", "--set", "train.val_every=4"]
+        cmd = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--runs-dir", runs, "--name", name] + args
         procs = []
         for rank in (0, 1):
             env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE="2", RANK=str(rank), LOCAL_RANK=str(rank))
             procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
         outs = [p.communicate(timeout=120)[0] for p in procs]
         self.assertEqual([p.returncode for p in procs], [0, 0], outs)
+        return outs
+
+    def test_ddp_with_a_fitted_schedule_finishes_on_both_ranks(self) -> None:
+        runs = os.path.join(self.tmp.name, "ddp-fit")
+        outs = self._two_ranks(runs, "fit", ["--steps", "100000", "--set", "data.val=null", "--set", "train.log_every=2", "--set", "train.max_minutes=0.1", "--set", "train.fit_steps_to_minutes=true"])
+        self.assertIn("fit: ", outs[0])
+        with open(os.path.join(runs, "fit", "log.jsonl")) as f:
+            log = [json.loads(line) for line in f]
+        fit = [e for e in log if e["kind"] == "fit"]
+        self.assertEqual(len(fit), 1)
+        self.assertEqual(load_checkpoint(os.path.join(runs, "fit", "last.pt"))["config"]["train"]["steps"], fit[0]["steps"])
+
+    def test_ddp_two_ranks_train_one_model(self) -> None:
+        runs = os.path.join(self.tmp.name, "ddp")
+        outs = self._two_ranks(runs, "ddp", ["--val", self.val_dir, "--steps", "8", "--set", "train.val_every=4"])
         self.assertIn("2 ranks (batch 2 x 2)", outs[0])  # tiny-test: batch 2
         self.assertEqual(outs[1].strip(), "", "only rank 0 logs")
         ckpt = load_checkpoint(os.path.join(runs, "ddp", "last.pt"))
