@@ -172,6 +172,21 @@ class Stopper:
             signal.signal(s, h)
 
 
+def masks_in(precision: str, device: torch.device, net: torch.nn.Module) -> Callable[[torch.Tensor], List[torch.Tensor]]:
+    """The network's masks (every stack) with its forward pass in ``precision``. bf16 runs the
+    convolutions under autocast and hands float32 masks to the loss, so only the activations lose
+    precision; the weights and the optimiser never leave float32."""
+    if precision == "fp32":
+        return lambda mix: net(mix, all_stacks=True)
+
+    def forward(mix: torch.Tensor) -> List[torch.Tensor]:
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
+            masks = net(mix, all_stacks=True)
+        return [m.float() for m in masks]
+
+    return forward
+
+
 STOP_CODES = {"early-stop": 1, "stop-after": 2, "time-budget": 3, "interrupted": 4}
 STOP_NAMES = {v: k for k, v in STOP_CODES.items()}
 
@@ -224,9 +239,10 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
     scored = average.net if average else net  # what validation scores and export ships
     # Training goes through DDP's forward when there are ranks to average gradients with.
     trained: torch.nn.Module = DistributedDataParallel(net, device_ids=[device.index] if device.type == "cuda" else None) if ranks.world > 1 else net
+    masks_of = masks_in(t_cfg["precision"], device, trained)
     log(
         f"{cfg['name']}: {count_trainable_params(net):,} params, {len(train_set)} songs ({train_set.nb_crops:,} crops, cache {train_set.cache}), "
-        f"{len(val_tracks)} val songs, device {device}" + (f", {ranks.world} ranks (batch {ranks.world} x {t_cfg['batch_size']})" if ranks.world > 1 else "")
+        f"{len(val_tracks)} val songs, device {device}, {t_cfg['precision']}" + (f", {ranks.world} ranks (batch {ranks.world} x {t_cfg['batch_size']})" if ranks.world > 1 else "")
         + f", {'resuming at step %d' % step if resume else 'from scratch'}"
     )
 
@@ -259,14 +275,16 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
 
     status, stop = "done", 0
     start_step, t_run, window_losses, t_window = step, time.time(), [], time.time()
-    # Only a fresh run fits its length: a resumed one keeps the steps its checkpoint recorded.
-    fit_pending = bool(t_cfg["fit_steps_to_minutes"]) and resume is None
+    # The fit happens once: it is then recorded as done (with the steps it chose), so resuming
+    # the checkpoint follows the same curve. Resuming with the flag set again fits anew from there
+    # (e.g. annealing a finished run within this session's minutes: decay_start = its step).
+    fit_pending = bool(t_cfg["fit_steps_to_minutes"])
     net.train()
     with Stopper() as stopper:
         while step < t_cfg["steps"]:
             t0 = time.time()
             batch = train_set.batch(step, t_cfg["batch_size"])
-            loss = batch_loss(lambda mix: trained(mix, all_stacks=True), batch, loss_cfg, device)
+            loss = batch_loss(masks_of, batch, loss_cfg, device)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             for group in optimizer.param_groups:
@@ -293,6 +311,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
                     left = 60 * float(t_cfg["max_minutes"]) - (time.time() - t_run)
                     # Under DDP every rank must stop at the same step: they agree on the largest fit.
                     t_cfg["steps"] = ranks.any(fitted_steps(step, sec, left, t_cfg["decay_start"]))
+                    t_cfg["fit_steps_to_minutes"] = False
                     record({"kind": "fit", "step": step, "steps": t_cfg["steps"], "sec_per_step": round(sec, 4)})
                     log(f"fit: {sec:.4f} s/step leaves {left / 60:.1f} min: train.steps = {t_cfg['steps']}")
 

@@ -18,6 +18,8 @@ from .losses import LossConfig
 from .model import HourglassConfig
 from .schedule import SCHEDULES
 
+PRECISIONS = ("fp32", "bf16")
+
 DEFAULTS: Dict[str, Any] = {
     "name": "run",
     "instrument": "guitar",
@@ -54,6 +56,9 @@ DEFAULTS: Dict[str, Any] = {
         # (measured over the steps after the first log window; recorded, so a resume keeps it).
         "fit_steps_to_minutes": False,
         "ema": 0.0,  # decay of the weight average validated and exported (e.g. 0.999); 0 = raw weights
+        # The training forward pass in bfloat16 (autocast; weights, Adam and the loss stay float32):
+        # 1.5-1.7x the steps per second on a CPU with AVX512-BF16 (training/README.md).
+        "precision": "fp32",  # fp32 | bf16
     },
     "val": {
         "crop_batches": 8,  # fixed crops for the validation loss (batches of train.batch_size)
@@ -179,6 +184,8 @@ def validate(cfg: Dict[str, Any]) -> None:
         raise ConfigError(f"train.fit_steps_to_minutes must be true or false, got {t['fit_steps_to_minutes']!r}")
     if t["fit_steps_to_minutes"] and not float(t["max_minutes"]) > 0:
         raise ConfigError("train.fit_steps_to_minutes needs train.max_minutes > 0")
+    if t["precision"] not in PRECISIONS:
+        raise ConfigError(f"train.precision must be one of {', '.join(PRECISIONS)}, got {t['precision']!r}")
     if not 0.0 <= t["ema"] < 1.0:
         raise ConfigError(f"train.ema must be in [0, 1), got {t['ema']}")
     if cfg["data"]["cache"] not in ("audio", "stft", "auto"):

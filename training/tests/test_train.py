@@ -134,6 +134,36 @@ class TrainerTest(unittest.TestCase):
         for name in ("last.pt", "best.pt", "config.json"):
             self.assertTrue(os.path.exists(os.path.join(self.runs, "tiny-test", name)), name)
 
+    def test_bf16_forward_trains_and_keeps_float32_weights(self) -> None:
+        net = HourglassNet(config_mod.model_cfg(self.cfg))
+        net.eval()
+        x = torch.rand(2, 1, 769, 64)
+        with torch.no_grad():
+            ref = net(x)
+            (bf16,) = train_script.masks_in("bf16", torch.device("cpu"), net)(x)
+        self.assertEqual(bf16.dtype, torch.float32, "the loss gets float32 masks")
+        self.assertFalse(torch.equal(bf16, ref), "the forward really ran in bfloat16")
+        self.assertLess(float((bf16 - ref).abs().max()), 0.05 * float(ref.abs().max()) + 1e-3)
+        cfg = self.cfg_with(name="bf16", train={"precision": "bf16"}, data={"val": None})
+        result = quiet(train_script.train, cfg)
+        self.assertEqual((result["status"], result["step"]), ("done", 30))
+        with open(os.path.join(self.runs, "bf16", "log.jsonl")) as f:
+            losses = [json.loads(line)["loss"] for line in f if '"train"' in line]
+        first, last = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
+        self.assertLess(last, 0.8 * first, f"loss did not decrease: {first:.5f} -> {last:.5f}")
+        ckpt = load_checkpoint(os.path.join(self.runs, "bf16", "last.pt"))
+        self.assertTrue(all(v.dtype == torch.float32 for v in ckpt["model"].values() if v.is_floating_point()))
+        with self.assertRaisesRegex(config_mod.ConfigError, "precision"):
+            config_mod.resolve(overrides=["train.precision=fp16"])
+
+    def test_bench_step_times_both_precisions(self) -> None:
+        script = os.path.join(TRAINING, "scripts", "bench_step.py")
+        run = subprocess.run([sys.executable, script, "--config", TINY, "--threads", "1", "--steps", "1", "--batch", "1"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        line = [l for l in run.stdout.splitlines() if l.startswith("1 thread")]
+        self.assertEqual(len(line), 1, run.stdout)
+        self.assertRegex(line[0], r"fp32 \d+\.\d+ s/step, bf16 \d+\.\d+ s/step")
+
     def test_checkpoint_contents(self) -> None:
         ckpt = load_checkpoint(os.path.join(self.runs, "tiny-test", "last.pt"))
         for key in ("model", "optimizer", "step", "config", "history", "rng", "best_val", "elapsed_s"):
@@ -289,8 +319,22 @@ class TrainerTest(unittest.TestCase):
         self.assertEqual(ckpt["config"]["train"]["steps"], fit[0]["steps"], "recorded, so a resume follows the same curve")
         lrs = [e["lr"] for e in log if e["kind"] == "train" and e["step"] > 4]
         self.assertTrue(all(b < a for a, b in zip(lrs, lrs[1:])), "the cosine decays over the fitted steps")
+        self.assertFalse(ckpt["config"]["train"]["fit_steps_to_minutes"], "the fit is recorded as done")
         with self.assertRaisesRegex(config_mod.ConfigError, "max_minutes"):
             config_mod.resolve(overrides=["train.fit_steps_to_minutes=true"])
+        # Resumed with the flag set again (annealing a finished run in a new time budget), the
+        # run fits anew from the step it resumes at.
+        at = ckpt["step"]
+        resume = [sys.executable, SCRIPT, "--resume", os.path.join(runs, "fit", "last.pt"), "--steps", str(at + 100000),
+                  "--set", f"train.decay_start={at}", "--set", "train.fit_steps_to_minutes=true", "--set", "train.max_minutes=0.05"]
+        run = subprocess.run(resume, capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(os.path.join(runs, "fit", "log.jsonl")) as f:
+            fits = [e for e in map(json.loads, f) if e["kind"] == "fit"]
+        self.assertEqual(len(fits), 2)
+        # After the second log window of this run (windows end at multiples of log_every = 2).
+        self.assertIn(fits[1]["step"], (at + 4, at + 5))
+        self.assertLess(fits[1]["steps"], at + 100000)
 
     def test_slim_checkpoint_exports_the_same_model(self) -> None:
         script = os.path.join(TRAINING, "scripts", "slim_checkpoint.py")
