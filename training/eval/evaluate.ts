@@ -44,6 +44,8 @@ export interface EvaluateOptions {
   computePermutation?: boolean;
   /** Also evaluate the oracle mask (default true). */
   oracle?: boolean;
+  /** How the separator ran (offline chunking, or the live path's latency and hops): recorded in the protocol. */
+  separatorSettings?: string;
   /** Called after each track (progress on stderr, logging). */
   onTrack?: (done: number, total: number, track: TrackResult) => void;
 }
@@ -90,6 +92,7 @@ export async function evaluateDataset(dataDir: string, opts: EvaluateOptions): P
       plainSdr: 'MDX new SDR, 10·log10((Σs²+1e-7)/(Σ(s−ŝ)²+1e-7))',
       oracle: opts.oracle === false ? null : 'clip(|S_inst|/|S_mix|, 0, 1) · S_mix, mix phase; rest = mix − instrument',
       maxSeconds: opts.maxSeconds ?? null,
+      separator: opts.separatorSettings ?? null,
       median: 'per metric over tracks, NaN left out',
     },
     tracks,

@@ -167,7 +167,7 @@ export function toMarkdown(report: EvalReport): string {
     `Dataset \`${report.dataset}\`, ${report.median.tracks} track(s)${typeof seconds === 'number' ? `, first ${seconds} s of each` : ''}. ` +
       'All values in dB; SDR/SIR/SAR = BSS-eval v3 (mir_eval `bss_eval_sources`), SI-SDR = scale-invariant SDR, ' +
       'nSDR = MDX "new SDR" (no projection), IRM = oracle mask clip(|S_inst|/|S_mix|, 0, 1) on the mix STFT.',
-    `Protocol: mono at ${report.protocol.sampleRate} Hz, references = ${report.protocol.references}, permutation search ${report.protocol.computePermutation ? 'on' : 'off'}.`,
+    `Protocol: mono at ${report.protocol.sampleRate} Hz, references = ${report.protocol.references}, permutation search ${report.protocol.computePermutation ? 'on' : 'off'}${report.protocol.separator ? `; separator ${report.protocol.separator}` : ''}.`,
     '',
     '## Instrument',
     '',

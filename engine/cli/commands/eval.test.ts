@@ -71,6 +71,7 @@ test('stemstream eval writes the JSON and markdown reports and prints the tables
   assert.ok(Math.abs(report.tracks[0].seconds - 0.5) < 1e-3);
   const text = readFileSync(md, 'utf8');
   assert.match(text, /\*\*median \(1\)\*\*/);
+  assert.equal((report as unknown as { protocol: { separator: string } }).protocol.separator, 'offline: 64-frame chunks every 32 frames');
   assert.equal(io.out(), text);
   assert.match(io.err(), /\[1\/1\] t1: instrument SDR -?\d+\.\d\d dB/);
 });
@@ -125,6 +126,8 @@ test('--streaming scores the live algorithm, and a latency below its floor is a 
   const io = capture();
   assert.equal(await runEval(args, { stdout: io.stdout, stderr: io.stderr }), 0);
   assert.match(io.out(), /\| t1 \| -?\d+\.\d\d \| -?\d+\.\d\d \|/);
+  // The report says it scored the live path, with which settings (offline reports say offline).
+  assert.match(io.out(), /separator streaming: 150 ms latency, model every 2 hops, 1 lookahead frames, 256-frame blocks\./);
   await assert.rejects(runEval({ ...args, latencyMs: 40 }, { stdout: io.stdout, stderr: io.stderr }), (e: unknown) => isStemstreamError(e) && /window alone/.test((e as Error).message));
 });
 

@@ -77,6 +77,13 @@ export function offlineEvalArgs(model: string, data: string, options: Partial<Ev
   return { model, data, streaming: false, device: 'cpu', step: 32, batch: 4, block: 256, hopInterval: 2, lookahead: 1, permutation: true, oracle: true, ...options };
 }
 
+/** The separator settings a report records, so a live-path report never passes for an offline one. */
+export function separatorSettings(args: EvalArgs): string {
+  return args.streaming
+    ? `streaming: ${args.latencyMs === undefined ? 'default' : `${args.latencyMs} ms`} latency, model every ${args.hopInterval} hops, ${args.lookahead} lookahead frames, ${args.block}-frame blocks`
+    : `offline: 64-frame chunks every ${args.step} frames`;
+}
+
 /** Loads the model `args` names, evaluates it on `args.data` as `stemstream eval` does, and releases it. */
 export async function evaluateModel(args: EvalArgs, onTrack?: EvaluateOptions['onTrack'], factory: SeparatorFactory = modelSeparatorFactory): Promise<EvalReport> {
   const handle = await factory(args);
@@ -88,6 +95,7 @@ export async function evaluateModel(args: EvalArgs, onTrack?: EvaluateOptions['o
       maxTracks: args.tracks,
       computePermutation: args.permutation,
       oracle: args.oracle,
+      separatorSettings: separatorSettings(args),
       onTrack,
     });
   } finally {
