@@ -248,9 +248,23 @@ class TrainerTest(unittest.TestCase):
         cmd = [sys.executable, SCRIPT, "--config", TINY, "--data", self.train_dir, "--runs-dir", runs, "--name", name] + args
         procs = []
         for rank in (0, 1):
-            env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE="2", RANK=str(rank), LOCAL_RANK=str(rank))
+            env = dict(os.environ, PYTHONFAULTHANDLER="1", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port), WORLD_SIZE="2", RANK=str(rank), LOCAL_RANK=str(rank))
             procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-        outs = [p.communicate(timeout=120)[0] for p in procs]
+        try:
+            outs = [p.communicate(timeout=120)[0] for p in procs]
+        except subprocess.TimeoutExpired:
+            # Say which rank hung and where (one such hang was seen once in CI, not reproduced):
+            # SIGABRT makes faulthandler print every thread's stack into the captured output.
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGABRT)
+            try:
+                outs = [p.communicate(timeout=20)[0] for p in procs]
+            except subprocess.TimeoutExpired:
+                for p in procs:
+                    p.kill()
+                outs = [p.communicate()[0] for p in procs]
+            self.fail(f"a rank hung; return codes {[p.returncode for p in procs]}; outputs {outs}")
         self.assertEqual([p.returncode for p in procs], [0, 0], outs)
         return outs
 
