@@ -11,7 +11,6 @@ trainer's audio cache adds its STFTs on top: ~0.01-0.05 s per batch of 4 here).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
@@ -23,18 +22,14 @@ sys.path.insert(0, os.path.dirname(HERE))
 import torch  # noqa: E402
 
 from stemstream_train import config as config_mod  # noqa: E402
-from stemstream_train.model import HourglassNet  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("train_script", os.path.join(HERE, "train.py"))
-train_script = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_script)  # type: ignore[union-attr]
+from stemstream_train.model import HourglassNet, masks_in  # noqa: E402
 
 
 def seconds_per_step(cfg: dict, precision: str, threads: int, batch: int, steps: int) -> float:
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     net = HourglassNet(config_mod.model_cfg(cfg))
-    masks_of = train_script.masks_in(precision, torch.device("cpu"), net)
+    masks_of = masks_in(precision, torch.device("cpu"), net)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
     mix, target = torch.rand(batch, 1, 769, 64), torch.rand(batch, 1, 769, 64)
     times = []

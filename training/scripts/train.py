@@ -46,7 +46,7 @@ from stemstream_train.data import CropDataset, DatasetError, load_tracks  # noqa
 from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
 from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
 from stemstream_train.losses import batch_loss  # noqa: E402
-from stemstream_train.model import HourglassNet, count_trainable_params  # noqa: E402
+from stemstream_train.model import HourglassNet, count_trainable_params, masks_in  # noqa: E402
 from stemstream_train.schedule import fitted_steps, lr_at  # noqa: E402
 from stemstream_train.transforms import SignalConfig  # noqa: E402
 
@@ -170,21 +170,6 @@ class Stopper:
     def __exit__(self, *exc: Any) -> None:
         for s, h in self._old.items():
             signal.signal(s, h)
-
-
-def masks_in(precision: str, device: torch.device, net: torch.nn.Module) -> Callable[[torch.Tensor], List[torch.Tensor]]:
-    """The network's masks (every stack) with its forward pass in ``precision``. bf16 runs the
-    convolutions under autocast and hands float32 masks to the loss, so only the activations lose
-    precision; the weights and the optimiser never leave float32."""
-    if precision == "fp32":
-        return lambda mix: net(mix, all_stacks=True)
-
-    def forward(mix: torch.Tensor) -> List[torch.Tensor]:
-        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
-            masks = net(mix, all_stacks=True)
-        return [m.float() for m in masks]
-
-    return forward
 
 
 STOP_CODES = {"early-stop": 1, "stop-after": 2, "time-budget": 3, "interrupted": 4}

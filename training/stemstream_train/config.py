@@ -57,7 +57,7 @@ DEFAULTS: Dict[str, Any] = {
         "fit_steps_to_minutes": False,
         "ema": 0.0,  # decay of the weight average validated and exported (e.g. 0.999); 0 = raw weights
         # The training forward pass in bfloat16 (autocast; weights, Adam and the loss stay float32):
-        # 1.5-1.7x the steps per second on a CPU with AVX512-BF16 (training/README.md).
+        # ~1.5x the steps per second at batch 4 on a CPU with AVX512-BF16 (training/README.md).
         "precision": "fp32",  # fp32 | bf16
     },
     "val": {

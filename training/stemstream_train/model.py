@@ -11,7 +11,7 @@ Each conv is "same"-padded and followed by ReLU, then BatchNorm, then Dropout (t
 from __future__ import annotations
 
 from dataclasses import dataclass, asdict, field, fields
-from typing import Any, Dict, List, Mapping, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Tuple, Union
 
 import torch
 from torch import nn, Tensor
@@ -220,6 +220,21 @@ class HourglassNet(nn.Module):
         """The last stack's mask; every stack's with ``all_stacks`` (training through DDP, which calls forward)."""
         masks = self.forward_all(x)
         return masks if all_stacks else masks[-1]
+
+
+def masks_in(precision: str, device: torch.device, net: nn.Module) -> Callable[[Tensor], List[Tensor]]:
+    """The network's masks (every stack) with its forward pass in ``precision``. bf16 runs the
+    convolutions under autocast and hands float32 masks to the loss, so only the activations lose
+    precision; the weights and the optimiser never leave float32."""
+    if precision == "fp32":
+        return lambda mix: net(mix, all_stacks=True)
+
+    def forward(mix: Tensor) -> List[Tensor]:
+        with torch.autocast(device_type=device.type, dtype=torch.bfloat16):
+            masks = net(mix, all_stacks=True)
+        return [m.float() for m in masks]
+
+    return forward
 
 
 class ExportWrapper(nn.Module):

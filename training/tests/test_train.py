@@ -18,7 +18,7 @@ from _helpers import TRAINING, write_dataset
 from stemstream_train import config as config_mod
 from stemstream_train.checkpoint import load_checkpoint, model_from_checkpoint
 from stemstream_train.export import export_checkpoint, load_manifest_config
-from stemstream_train.model import HourglassNet, count_trainable_params
+from stemstream_train.model import HourglassNet, count_trainable_params, masks_in
 from stemstream_train.onnx_proto import read_onnx_summary
 from stemstream_train.schedule import fitted_steps, lr_at
 
@@ -140,7 +140,7 @@ class TrainerTest(unittest.TestCase):
         x = torch.rand(2, 1, 769, 64)
         with torch.no_grad():
             ref = net(x)
-            (bf16,) = train_script.masks_in("bf16", torch.device("cpu"), net)(x)
+            (bf16,) = masks_in("bf16", torch.device("cpu"), net)(x)
         self.assertEqual(bf16.dtype, torch.float32, "the loss gets float32 masks")
         self.assertFalse(torch.equal(bf16, ref), "the forward really ran in bfloat16")
         self.assertLess(float((bf16 - ref).abs().max()), 0.05 * float(ref.abs().max()) + 1e-3)
