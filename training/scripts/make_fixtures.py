@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Build the ONNX parity fixtures for the TypeScript engine (seeded, deterministic).
 
-Writes, for each of ``tiny`` (4-8-8-8-8 / f 8) and ``small`` (8-16-16-16-32 / f 32, live size):
+Writes, for each of ``tiny`` (4-8-8-8-8 / f 8), ``small`` (8-16-16-16-32 / f 32, live size) and
+``head`` (tiny widths with the stride-4 stem, compressed input and full-resolution head of
+``configs/guitar-live-q.yaml``):
   engine/model/fixtures/<name>/model.onnx, model.json   the model package (random weights, eval mode)
   engine/model/fixtures/<name>/parity-input.f32         [3, 1, 769, 64] float32 LE raw magnitude
   engine/model/fixtures/<name>/parity-mask.f32          [3, 1, 769, 64] float32 LE, ExportWrapper output
@@ -38,6 +40,10 @@ BATCH = 3
 FIXTURES: Dict[str, HourglassConfig] = {
     "tiny": HourglassConfig(initial_filters=(4, 8, 8, 8, 8), hourglass_filters=8, end_filters=(8, 8)),
     "small": HourglassConfig(initial_filters=(8, 16, 16, 16, 32), hourglass_filters=32, end_filters=(32, 32)),
+    "head": HourglassConfig(
+        initial_filters=(4, 8, 8, 8, 8), hourglass_filters=8, end_filters=(8, 8),
+        freq_downsample=4, input_power=0.3, full_res_head=4,
+    ),
 }
 
 

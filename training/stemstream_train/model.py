@@ -31,6 +31,10 @@ class HourglassConfig:
     features are upsampled back (nearest) before the final 1x1 convs.
     ``input_power`` < 1 compresses the normalised magnitude (``x**p``) before the first conv, so
     quiet harmonics and high bins are not lost next to the chunk peak (1.0 = the thesis).
+    ``full_res_head`` > 0 adds a 3x3 conv of that many filters at full resolution, fed the
+    upsampled features and the (compressed) input magnitude itself, before the 1x1 convs: with a
+    ``freq_downsample`` stem the mask can then follow single bins (harmonics of low notes are a few
+    bins apart) while the hourglass runs at the coarse resolution. 0 = the thesis' plain head.
     """
 
     initial_filters: Tuple[int, ...] = (64, 128, 128, 128, 256)
@@ -46,6 +50,7 @@ class HourglassConfig:
     freq_downsample: int = 1
     nb_bins: int = 769
     input_power: float = 1.0
+    full_res_head: int = 0
 
     def __post_init__(self) -> None:
         self.initial_filters = tuple(int(v) for v in self.initial_filters)
@@ -59,6 +64,8 @@ class HourglassConfig:
             raise ValueError("end_filters must have two entries (3x3 conv, 1x1 conv)")
         if not 0.0 < self.input_power <= 1.0:
             raise ValueError("input_power must be in (0, 1]")
+        if self.full_res_head < 0:
+            raise ValueError("full_res_head must be >= 0")
         if self.levels < 1 or self.stacks < 1 or self.hourglass_filters < 1:
             raise ValueError("levels, stacks and hourglass_filters must be >= 1")
         rows = (self.nb_bins - 1) // self.freq_downsample
@@ -161,6 +168,7 @@ class HourglassNet(nn.Module):
         e3, e1 = cfg.end_filters
         self.hourglasses = nn.ModuleList()
         self.end3 = nn.ModuleList()
+        self.head = nn.ModuleList()
         self.end1 = nn.ModuleList()
         self.out = nn.ModuleList()
         self.merge_features = nn.ModuleList()
@@ -168,7 +176,11 @@ class HourglassNet(nn.Module):
         for s in range(cfg.stacks):
             self.hourglasses.append(Hourglass(cfg.levels, stem_ch, cfg))
             self.end3.append(ConvBlock(cfg.hourglass_filters, e3, 3, cfg))
-            self.end1.append(ConvBlock(e3, e1, 1, cfg, bn=False))
+            head_ch = e3
+            if cfg.full_res_head > 0:
+                self.head.append(ConvBlock(e3 + 1, cfg.full_res_head, 3, cfg))
+                head_ch = cfg.full_res_head
+            self.end1.append(ConvBlock(head_ch, e1, 1, cfg, bn=False))
             self.out.append(nn.Conv2d(e1, 1, 1))
             if s < cfg.stacks - 1:
                 # Park et al.: features and prediction projected back onto the next stack's input.
@@ -205,6 +217,8 @@ class HourglassNet(nn.Module):
             feats = self.end3[s](self.hourglasses[s](h))
             if self.cfg.freq_downsample > 1:
                 feats = self._upsample_freq(feats)
+            if self.cfg.full_res_head > 0:
+                feats = self.head[s](torch.cat([feats, x], dim=1))
             feats = self.end1[s](feats)
             mask = self.out[s](feats)
             # DC row back with mask 0 (cat, not F.pad: the exported Pad loses the static output shape).

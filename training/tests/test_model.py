@@ -1,8 +1,9 @@
+import os
 import unittest
 
 import torch
 
-from _helpers import tiny_config
+from _helpers import TRAINING, tiny_config
 from stemstream_train.model import (
     ExportWrapper,
     HourglassConfig,
@@ -27,6 +28,18 @@ class ParameterCountTest(unittest.TestCase):
         medium = HourglassConfig(initial_filters=(16, 32, 32, 32, 64), hourglass_filters=64, end_filters=(64, 64))
         self.assertEqual(count_trainable_params(HourglassNet(small)), 198_353)
         self.assertEqual(count_trainable_params(HourglassNet(medium)), 788_129)
+
+    def test_quarter_resolution_live_config(self) -> None:
+        # configs/guitar-live-q.yaml: the figures its comment and training/README.md quote.
+        from stemstream_train.config import load_file, model_cfg, resolve
+
+        cfg = model_cfg(resolve(load_file(os.path.join(TRAINING, "configs", "guitar-live-q.yaml"))))
+        self.assertEqual((cfg.freq_downsample, cfg.full_res_head), (4, 16))
+        self.assertEqual(count_trainable_params(HourglassNet(cfg)), 770_753)
+        # Without the head it is the same network less one 3x3 conv (33 -> 16) and BN at full resolution.
+        plain = HourglassConfig.from_json({**cfg.to_json(), "full_res_head": 0})
+        self.assertEqual(count_trainable_params(HourglassNet(cfg)) - count_trainable_params(HourglassNet(plain)),
+                         (33 * 9 + 1) * 16 + 2 * 16 + (16 - 32) * 32)
 
     def test_batch_norm_off_removes_bn(self) -> None:
         net = HourglassNet(tiny_config(batch_norm=False))
@@ -87,6 +100,35 @@ class ForwardTest(unittest.TestCase):
         self.assertEqual(tuple(y.shape), (1, 1, 769, 64))
         self.assertEqual(float(y[:, :, 0, :].abs().max()), 0.0)
         self.assertEqual(net.initial[0][0].stride, (2, 1))
+
+    def test_full_res_head_follows_single_bins(self) -> None:
+        # Without the head a stride-4 stem gives a mask that is constant over each 4-bin block
+        # (nearest upsampling, then 1x1 convs); the head, fed the input itself, breaks that.
+        torch.manual_seed(0)
+        x = torch.rand(1, 1, 769, 64)
+        plain = HourglassNet(tiny_config(freq_downsample=4)).eval()
+        head = HourglassNet(tiny_config(freq_downsample=4, full_res_head=4)).eval()
+        with torch.no_grad():
+            blocks = plain(x)[0, 0, 1:, :].reshape(192, 4, 64)
+            self.assertEqual(float((blocks - blocks[:, :1]).abs().max()), 0.0)
+            y = head(x)
+            self.assertEqual(tuple(y.shape), (1, 1, 769, 64))
+            self.assertEqual(float(y[:, :, 0, :].abs().max()), 0.0)
+            blocks = y[0, 0, 1:, :].reshape(192, 4, 64)
+            self.assertGreater(float((blocks - blocks[:, :1]).abs().max()), 1e-4)
+            # One bin of input moves the mask at that bin, beside the coarse path's change.
+            x2 = x.clone()
+            x2[0, 0, 101, 10] += 0.5
+            moved = (head(x2) - y)[0, 0, :, 10].abs()
+            self.assertGreater(float(moved[101]), 1e-4)
+        self.assertEqual(HourglassConfig.from_json(tiny_config(full_res_head=4).to_json()).full_res_head, 4)
+        with self.assertRaises(ValueError):
+            tiny_config(full_res_head=-1)
+
+    def test_stacked_full_res_head(self) -> None:
+        net = HourglassNet(tiny_config(freq_downsample=2, full_res_head=4, stacks=2)).eval()
+        outs = net.forward_all(torch.rand(1, 1, 769, 64))
+        self.assertEqual([tuple(o.shape) for o in outs], [(1, 1, 769, 64)] * 2)
 
     def test_input_compression(self) -> None:
         # x**p goes in front of the first conv: same net, compressed vs linear input.
