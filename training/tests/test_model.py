@@ -1,9 +1,8 @@
-import os
 import unittest
 
 import torch
 
-from _helpers import TRAINING, tiny_config
+from _helpers import tiny_config
 from stemstream_train.model import (
     ExportWrapper,
     HourglassConfig,
@@ -28,18 +27,6 @@ class ParameterCountTest(unittest.TestCase):
         medium = HourglassConfig(initial_filters=(16, 32, 32, 32, 64), hourglass_filters=64, end_filters=(64, 64))
         self.assertEqual(count_trainable_params(HourglassNet(small)), 198_353)
         self.assertEqual(count_trainable_params(HourglassNet(medium)), 788_129)
-
-    def test_quarter_resolution_live_config(self) -> None:
-        # configs/guitar-live-q.yaml: the figures its comment and training/README.md quote.
-        from stemstream_train.config import load_file, model_cfg, resolve
-
-        cfg = model_cfg(resolve(load_file(os.path.join(TRAINING, "configs", "guitar-live-q.yaml"))))
-        self.assertEqual((cfg.freq_downsample, cfg.full_res_head), (4, 16))
-        self.assertEqual(count_trainable_params(HourglassNet(cfg)), 770_753)
-        # Without the head it is the same network less one 3x3 conv (33 -> 16) and BN at full resolution.
-        plain = HourglassConfig.from_json({**cfg.to_json(), "full_res_head": 0})
-        self.assertEqual(count_trainable_params(HourglassNet(cfg)) - count_trainable_params(HourglassNet(plain)),
-                         (33 * 9 + 1) * 16 + 2 * 16 + (16 - 32) * 32)
 
     def test_batch_norm_off_removes_bn(self) -> None:
         net = HourglassNet(tiny_config(batch_norm=False))
@@ -121,6 +108,9 @@ class ForwardTest(unittest.TestCase):
             x2[0, 0, 101, 10] += 0.5
             moved = (head(x2) - y)[0, 0, :, 10].abs()
             self.assertGreater(float(moved[101]), 1e-4)
+        # The head is one 3x3 conv (8 features + the input -> 4) with BN, and the 1x1 conv after it
+        # takes 4 channels instead of 8; nothing else changes.
+        self.assertEqual(count_trainable_params(head) - count_trainable_params(plain), (9 * 9 + 1) * 4 + 2 * 4 + (4 - 8) * 8)
         self.assertEqual(HourglassConfig.from_json(tiny_config(full_res_head=4).to_json()).full_res_head, 4)
         with self.assertRaises(ValueError):
             tiny_config(full_res_head=-1)

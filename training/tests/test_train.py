@@ -37,7 +37,7 @@ def quiet(fn, *args, **kwargs):
 
 class ConfigTest(unittest.TestCase):
     def test_shipped_configs_resolve_with_expected_sizes(self) -> None:
-        expected = {"tiny-test": None, "guitar-small": 409_713, "piano-small": 409_713, "guitar-hq": 7_713_857, "piano-hq": 7_713_857}
+        expected = {"tiny-test": None, "guitar-small": 409_713, "piano-small": 409_713, "guitar-live-q": 770_753, "guitar-hq": 7_713_857, "piano-hq": 7_713_857}
         for path in sorted(glob.glob(os.path.join(TRAINING, "configs", "*.yaml"))):
             name = os.path.basename(path)[:-5]
             cfg = config_mod.resolve(config_mod.load_file(path))
