@@ -1,7 +1,7 @@
 import { StemstreamError } from '../../engine/errors.js';
 import { BssReferences } from './bss-eval.js';
 import { listTracks, readWav, type TrackFiles } from './dataset.js';
-import { oracleMaskSeparation } from './oracle-mask.js';
+import { ORACLE_MASK_FORMULAS, ORACLE_MASK_KINDS, oracleMaskSeparation, type OracleMaskKind } from './oracle-mask.js';
 import { plainSdr } from './plain-sdr.js';
 import { downmix, resampleMono } from './resample.js';
 import { summarise, type EvalReport, type StemMetrics, type SystemMetrics, type TrackResult } from './report.js';
@@ -22,7 +22,8 @@ import { EVAL_SAMPLE_RATE, istft, MODEL_STFT, stft } from './stft-bridge.js';
  *    [est_inst, est_rest])`, 512-tap filters, permutation search on by default as in the thesis's
  *    mir_eval call — `perm` is reported so a swapped pairing is visible), SI-SDR (zero-mean)
  *    and the MDX "new SDR" (no projection).
- * 5. The same metrics for the oracle mask (clip(|S_inst|/|S_mix|, 0, 1) · S_mix, see oracle-mask.ts).
+ * 5. The same metrics for an oracle mask on the mix STFT (the IRM clip(|S_inst|/|S_mix|, 0, 1) by
+ *    default, or the phase-sensitive mask; see oracle-mask.ts).
  * 6. Medians over tracks per metric, NaN (silent stems) left out.
  */
 
@@ -44,6 +45,8 @@ export interface EvaluateOptions {
   computePermutation?: boolean;
   /** Also evaluate the oracle mask (default true). */
   oracle?: boolean;
+  /** Which oracle mask (default 'irm', the training target; 'psm' is the model class's tighter bound). */
+  oracleMask?: OracleMaskKind;
   /** How the separator ran (offline chunking, or the live path's latency and hops): recorded in the protocol. */
   separatorSettings?: string;
   /** Called after each track (progress on stderr, logging). */
@@ -90,7 +93,8 @@ export async function evaluateDataset(dataDir: string, opts: EvaluateOptions): P
       computePermutation: opts.computePermutation ?? true,
       siSdr: 'Le Roux et al. 2019, zero-mean',
       plainSdr: 'MDX new SDR, 10·log10((Σs²+1e-7)/(Σ(s−ŝ)²+1e-7))',
-      oracle: opts.oracle === false ? null : 'clip(|S_inst|/|S_mix|, 0, 1) · S_mix, mix phase; rest = mix − instrument',
+      oracle: opts.oracle === false ? null : ORACLE_MASK_FORMULAS[opts.oracleMask ?? 'irm'],
+      oracleMask: opts.oracle === false ? null : (opts.oracleMask ?? 'irm'),
       maxSeconds: opts.maxSeconds ?? null,
       separator: opts.separatorSettings ?? null,
       median: 'per metric over tracks, NaN left out',
@@ -101,6 +105,9 @@ export async function evaluateDataset(dataDir: string, opts: EvaluateOptions): P
 }
 
 function checkLimits(opts: EvaluateOptions): void {
+  if (opts.oracleMask !== undefined && !ORACLE_MASK_KINDS.includes(opts.oracleMask)) {
+    throw new StemstreamError('SS_ERR_BAD_OPTION', `oracle mask must be one of ${ORACLE_MASK_KINDS.join(', ')}, got ${String(opts.oracleMask)}`);
+  }
   if (opts.maxSeconds !== undefined && !(Number.isFinite(opts.maxSeconds) && opts.maxSeconds > 0)) {
     throw new StemstreamError('SS_ERR_BAD_OPTION', `max seconds must be a positive number, got ${opts.maxSeconds}`);
   }
@@ -160,7 +167,7 @@ export async function evaluateTrack(track: PreparedTrack, opts: EvaluateOptions)
     opts.oracle === false
       ? null
       : (() => {
-          const o = oracleMaskSeparation(instRef, mix, MODEL_STFT);
+          const o = oracleMaskSeparation(instRef, mix, MODEL_STFT, opts.oracleMask ?? 'irm');
           return systemMetrics(refs, instRef, restRef, o.instrument, o.rest, computePermutation);
         })();
   const warnings = [...track.warnings];

@@ -1,14 +1,26 @@
 import { istft, stft, type StftParams } from './stft-bridge.js';
 
 /**
- * Oracle upper bound of our model class: a real mask in [0, 1] times the mix STFT, mix phase kept.
- * The mask is the clipped magnitude ratio min(1, |S_instrument| / |S_mix|) (0 where the mix bin is
- * exactly 0): this is the model's own training target (target |S_inst| = mask · |S_mix|), so it is
- * the best the network can output under its L1-on-magnitudes objective. Reconstruction follows
- * the thesis: instrument = ISTFT(mask · S_mix), rest = mix − instrument.
- *
- * (The phase-sensitive mask Re(S_inst·S̄_mix)/|S_mix|², clipped, would minimise the time-domain
- * error slightly better; we report the magnitude-ratio IRM because the model is trained for it.)
+ * Which oracle mask bounds the model class (a real mask in [0, 1] times the mix STFT, mix phase):
+ * - `irm`: clip(|S_inst| / |S_mix|, 0, 1), the model's own training target (target |S_inst| =
+ *   mask · |S_mix|), so the best the network can output under its L1-on-magnitudes objective;
+ * - `psm`: clip(Re(S_inst · conj(S_mix)) / |S_mix|², 0, 1), the phase-sensitive mask: per bin the
+ *   mask in [0, 1] nearest to the true instrument STFT, hence the tighter bound of the model class
+ *   itself (what any loss could reach with a bounded real mask and the mix phase).
+ */
+export type OracleMaskKind = 'irm' | 'psm';
+
+export const ORACLE_MASK_KINDS: readonly OracleMaskKind[] = ['irm', 'psm'];
+
+/** How each oracle is computed, as the eval report's protocol records it. */
+export const ORACLE_MASK_FORMULAS: Record<OracleMaskKind, string> = {
+  irm: 'clip(|S_inst|/|S_mix|, 0, 1) · S_mix, mix phase; rest = mix − instrument',
+  psm: 'clip(Re(S_inst·conj(S_mix))/|S_mix|², 0, 1) · S_mix, mix phase; rest = mix − instrument',
+};
+
+/**
+ * Oracle upper bound of our model class: instrument = ISTFT(mask · S_mix), rest = mix − instrument
+ * (the thesis's reconstruction), with the mask of `kind` (0 where the mix bin is exactly 0).
  *
  * @param instrument mono reference instrument, float32, nbSamples
  * @param mix mono mix of the same length (normally instrument + rest)
@@ -18,6 +30,7 @@ export function oracleMaskSeparation(
   instrument: Float32Array,
   mix: Float32Array,
   params: StftParams,
+  kind: OracleMaskKind = 'irm',
 ): { instrument: Float32Array; rest: Float32Array } {
   if (instrument.length !== mix.length) {
     throw new RangeError(`oracle mask: instrument has ${instrument.length} samples, mix ${mix.length}`);
@@ -27,11 +40,19 @@ export function oracleMaskSeparation(
   const re = new Float32Array(sMix.re.length);
   const im = new Float32Array(sMix.im.length);
   for (let i = 0; i < re.length; i++) {
-    const mixMag = Math.hypot(sMix.re[i], sMix.im[i]);
-    const instMag = Math.hypot(sInst.re[i], sInst.im[i]);
-    const mask = mixMag > 0 ? Math.min(1, instMag / mixMag) : 0;
-    re[i] = mask * sMix.re[i];
-    im[i] = mask * sMix.im[i];
+    const mr = sMix.re[i];
+    const mi = sMix.im[i];
+    const mixPower = mr * mr + mi * mi;
+    let mask = 0;
+    if (mixPower > 0) {
+      const ratio =
+        kind === 'irm'
+          ? Math.hypot(sInst.re[i], sInst.im[i]) / Math.sqrt(mixPower)
+          : (sInst.re[i] * mr + sInst.im[i] * mi) / mixPower;
+      mask = Math.min(1, Math.max(0, ratio));
+    }
+    re[i] = mask * mr;
+    im[i] = mask * mi;
   }
   const estInstrument = istft({ nbBins: sMix.nbBins, nbFrames: sMix.nbFrames, re, im }, params, mix.length);
   const estRest = new Float32Array(mix.length);

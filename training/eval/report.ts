@@ -136,6 +136,14 @@ export function formatDb(v: number): string {
   return v.toFixed(2);
 }
 
+/**
+ * The oracle's short name in tables and logs: 'PSM' for the phase-sensitive bound, else 'IRM'
+ * (reports written before protocol.oracleMask existed used the IRM).
+ */
+export function oracleLabel(report: Pick<EvalReport, 'protocol'>): 'IRM' | 'PSM' {
+  return report.protocol.oracleMask === 'psm' ? 'PSM' : 'IRM';
+}
+
 function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|');
 }
@@ -143,7 +151,8 @@ function escapeCell(s: string): string {
 function stemTable(report: EvalReport, stem: 'instrument' | 'rest'): string[] {
   const withOracle = report.median.oracle !== null;
   const header = ['Track', ...METRICS.map((m) => METRIC_LABELS[m])];
-  if (withOracle) header.push(...METRICS.map((m) => `IRM ${METRIC_LABELS[m]}`));
+  const label = oracleLabel(report);
+  if (withOracle) header.push(...METRICS.map((m) => `${label} ${METRIC_LABELS[m]}`));
   const row = (name: string, model: StemMetrics, oracle: StemMetrics | null | undefined): string => {
     const cells = [name, ...METRICS.map((m) => formatDb(model[m]))];
     if (withOracle) cells.push(...METRICS.map((m) => (oracle ? formatDb(oracle[m]) : '–')));
@@ -157,7 +166,7 @@ function stemTable(report: EvalReport, stem: 'instrument' | 'rest'): string[] {
 
 /**
  * Markdown: a heading with model, dataset and protocol, then one table per stem (instrument,
- * rest): one row per track plus a median row; model metrics, then the oracle (IRM) bound.
+ * rest): one row per track plus a median row; model metrics, then the oracle (IRM or PSM) bound.
  */
 export function toMarkdown(report: EvalReport): string {
   const seconds = report.protocol.maxSeconds;
@@ -166,7 +175,7 @@ export function toMarkdown(report: EvalReport): string {
     '',
     `Dataset \`${report.dataset}\`, ${report.median.tracks} track(s)${typeof seconds === 'number' ? `, first ${seconds} s of each` : ''}. ` +
       'All values in dB; SDR/SIR/SAR = BSS-eval v3 (mir_eval `bss_eval_sources`), SI-SDR = scale-invariant SDR, ' +
-      'nSDR = MDX "new SDR" (no projection), IRM = oracle mask clip(|S_inst|/|S_mix|, 0, 1) on the mix STFT.',
+      `nSDR = MDX "new SDR" (no projection), ${oracleLabel(report)} = oracle mask ${report.protocol.oracleMask === 'psm' ? 'clip(Re(S_inst·conj(S_mix))/|S_mix|², 0, 1)' : 'clip(|S_inst|/|S_mix|, 0, 1)'} on the mix STFT.`,
     `Protocol: mono at ${report.protocol.sampleRate} Hz, references = ${report.protocol.references}, permutation search ${report.protocol.computePermutation ? 'on' : 'off'}${report.protocol.separator ? `; separator ${report.protocol.separator}` : ''}.`,
     '',
     '## Instrument',
@@ -197,8 +206,9 @@ export function manifestMetrics(report: EvalReport): Record<string, number | str
     sar_instrument_median: num(m.model.instrument.sar),
     si_sdr_instrument_median: num(m.model.instrument.siSdr),
     sdr_rest_median: num(m.model.rest.sdr),
-    irm_sdr_instrument_median: m.oracle ? num(m.oracle.instrument.sdr) : null,
-    irm_sdr_rest_median: m.oracle ? num(m.oracle.rest.sdr) : null,
+    // Keyed by the oracle's kind, so a PSM bound never passes for the IRM one.
+    [`${oracleLabel(report).toLowerCase()}_sdr_instrument_median`]: m.oracle ? num(m.oracle.instrument.sdr) : null,
+    [`${oracleLabel(report).toLowerCase()}_sdr_rest_median`]: m.oracle ? num(m.oracle.rest.sdr) : null,
     tracks: m.tracks,
     max_seconds: typeof report.protocol.maxSeconds === 'number' ? report.protocol.maxSeconds : null,
   };

@@ -6,7 +6,7 @@ import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } fr
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
 import { intOption, positiveOption } from '../options.js';
-import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type EvalReport, type EvaluateOptions, type Separator } from '../../../training/eval/index.js';
+import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type EvalReport, type EvaluateOptions, type OracleMaskKind, type Separator, ORACLE_MASK_KINDS } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -27,6 +27,8 @@ export interface EvalArgs {
   lookahead: number;
   permutation: boolean;
   oracle: boolean;
+  /** Which oracle bound (default irm). */
+  oracleMask?: OracleMaskKind;
   /** Record the medians in the model's model.json under this evaluation-set name. */
   writeMetrics?: string;
 }
@@ -95,6 +97,7 @@ export async function evaluateModel(args: EvalArgs, onTrack?: EvaluateOptions['o
       maxTracks: args.tracks,
       computePermutation: args.permutation,
       oracle: args.oracle,
+      oracleMask: args.oracleMask,
       separatorSettings: separatorSettings(args),
       onTrack,
     });
@@ -125,7 +128,7 @@ export async function runEval(args: EvalArgs, deps: Partial<EvalDeps> = {}): Pro
   const report = await evaluateModel(
     args,
     (done, total, t) => {
-      const irm = t.oracle ? `, IRM ${t.oracle.instrument.sdr.toFixed(2)} dB` : '';
+      const irm = t.oracle ? `, ${args.oracleMask === 'psm' ? 'PSM' : 'IRM'} ${t.oracle.instrument.sdr.toFixed(2)} dB` : '';
       stderr(
         `[${done}/${total}] ${t.name}: instrument SDR ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB${irm} (${t.seconds.toFixed(1)} s separated in ${t.separateSeconds.toFixed(1)} s)\n`,
       );
@@ -180,6 +183,11 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
     .option('--batch <chunks>', 'chunks per inference call', intOption('--batch', 1, 256), 4)
     .option('--no-permutation', 'pair estimates with references in order (mir_eval compute_permutation=False)')
     .option('--no-oracle', 'skip the oracle ideal-ratio-mask bound')
+    .addOption(
+      new Option('--oracle-mask <kind>', 'oracle bound: irm = clip(|S|/|X|), the training target; psm = clip(Re(S·conj(X))/|X|²), the phase-sensitive mask, the tightest real mask in [0, 1]')
+        .choices([...ORACLE_MASK_KINDS])
+        .default('irm'),
+    )
     .option('--write-metrics <set-name>', "record the medians in the model's model.json under this name")
     .action(async (opts: Record<string, unknown>) => {
       process.exitCode = await runEval(
@@ -201,6 +209,7 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
           batch: opts.batch as number,
           permutation: opts.permutation !== false,
           oracle: opts.oracle !== false,
+          oracleMask: opts.oracleMask as OracleMaskKind,
           writeMetrics: opts.writeMetrics as string | undefined,
         },
         deps,

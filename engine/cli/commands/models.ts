@@ -59,7 +59,7 @@ export function registerModels(program: Command): void {
         process.stdout.write(`${r.name}  instrument=${r.instrument}  ${params}  ${r.description ?? ''}\n`);
         for (const [set, m] of Object.entries(r.metrics ?? {})) {
           process.stdout.write(
-            `    ${set}: SDR ${fmt(m.sdr_instrument_median)} dB (instrument), ${fmt(m.sdr_rest_median)} dB (rest), IRM bound ${fmt(m.irm_sdr_instrument_median)} dB, ${m.tracks ?? '?'} tracks\n`,
+            `    ${set}: SDR ${fmt(m.sdr_instrument_median)} dB (instrument), ${fmt(m.sdr_rest_median)} dB (rest), ${m.psm_sdr_instrument_median !== undefined ? `PSM bound ${fmt(m.psm_sdr_instrument_median)}` : `IRM bound ${fmt(m.irm_sdr_instrument_median)}`} dB, ${m.tracks ?? '?'} tracks\n`,
           );
         }
       }
