@@ -19,7 +19,8 @@ from .data import Batch
 from .model import normalise_chunk
 
 
-KINDS = ("l1", "l1-compressed", "psa-sdr")
+KINDS = ("l1", "l1-compressed", "psa-sdr", "l1-psa")
+PHASE_KINDS = ("psa-sdr", "l1-psa")  # need the complex mix and target
 # Targets more than 30 dB under the mix count as silence: the SDR of an empty crop rewards a zero
 # estimate instead of dividing by zero.
 SDR_FLOOR = 1e-3
@@ -29,7 +30,10 @@ SDR_FLOOR = 1e-3
 class LossConfig:
     """``kind``: ``"l1"`` (thesis), ``"l1-compressed"`` (``|x|**power`` on estimate and target) or
     ``"psa-sdr"`` (phase-aware: the SDR of ``mask * mix`` against the complex target, per item;
-    the error counts what the mix phase gets wrong, as the metric does);
+    the error counts what the mix phase gets wrong, as the metric does) or ``"l1-psa"`` (L1 on
+    magnitudes, as ``l1``, towards the truncated phase-sensitive target
+    ``clip(|T| cos(angle T - angle X), 0, |X|)`` of Erdogan et al. 2015: its ideal mask is the
+    PSM, whose bound is above the IRM's, where ``l1`` learns the IRM);
     ``rest_weight``: weight of the same loss on the rest, ``(1 - mask) * mix`` vs ``rest``;
     ``frames``: ``"all"``, ``"right:<n>"`` (only the last n frames) or ``"right:<n>:<w>"`` (the
     others weighted w): the live engine outputs the right edge of its window, so train for it."""
@@ -73,6 +77,13 @@ def _weighted_l1(est: Tensor, ref: Tensor, weights: Tensor) -> Tensor:
     return ((est - ref).abs() * weights).mean()
 
 
+def phase_sensitive_target(mix_c: Tensor, target_c: Tensor, mix: Tensor) -> Tensor:
+    """``|T| cos(angle T - angle X) = Re(T conj(X)) / |X|``, clipped to ``[0, |X|]`` so that
+    ``target / mix`` is the PSM that ``eval --oracle-mask psm`` scores."""
+    proj = (target_c * mix_c.conj()).real / (mix_c.abs() + 1e-8)
+    return torch.minimum(proj.clamp(min=0.0), mix)
+
+
 def _negative_sdr(est: Tensor, ref: Tensor, mix: Tensor, weights: Tensor) -> Tensor:
     """Mean over items of −SDR/10 (complex ``[N, 1, bins, frames]``; frame-weighted energies)."""
     energy = lambda x: ((x.real**2 + x.imag**2) * weights).sum(dim=(1, 2, 3))  # noqa: E731
@@ -85,8 +96,11 @@ def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: 
     stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``;
     ``mix_c``/``target_c``: the same normalised as complex STFTs (needed by ``psa-sdr``)."""
     weights = parse_frames(cfg.frames, mix.shape[-1]).to(mix.device, mix.dtype)
-    if cfg.kind == "psa-sdr" and (mix_c is None or target_c is None):
-        raise ValueError("loss psa-sdr needs the complex mix and target")
+    if cfg.kind in PHASE_KINDS and (mix_c is None or target_c is None):
+        raise ValueError(f"loss {cfg.kind} needs the complex mix and target")
+    if cfg.kind == "l1-psa":
+        target = phase_sensitive_target(mix_c, target_c, mix)
+        rest = mix - target
     f = (lambda x: _compress(x, cfg.power)) if cfg.kind == "l1-compressed" else (lambda x: x)
 
     def one(mask: Tensor) -> Tensor:
@@ -112,7 +126,7 @@ def batch_loss(masks_of: Callable[[Tensor], Sequence[Tensor]], batch: Batch, cfg
     as the thesis. ``masks_of``: normalised mix -> the network's masks (one per stack)."""
     mix, peak = normalise_chunk(batch.mix.to(device))
     scale = peak + 1e-8
-    phase = cfg.kind == "psa-sdr" and batch.mix_c is not None and batch.target_c is not None
+    phase = cfg.kind in PHASE_KINDS and batch.mix_c is not None and batch.target_c is not None
     return separation_loss(
         masks_of(mix), mix, batch.target.to(device) / scale, batch.rest.to(device) / scale, cfg,
         batch.mix_c.to(device) / scale if phase else None, batch.target_c.to(device) / scale if phase else None,

@@ -3,7 +3,7 @@ import unittest
 import torch
 
 import _helpers  # noqa: F401
-from stemstream_train.losses import LossConfig, parse_frames, separation_loss
+from stemstream_train.losses import LossConfig, parse_frames, phase_sensitive_target, separation_loss
 
 
 class LossTest(unittest.TestCase):
@@ -97,3 +97,44 @@ class PhaseAwareSdrLossTest(unittest.TestCase):
         self.assertLess(self.loss(torch.zeros(2, 1, 769, 64), silent), self.loss(torch.full((2, 1, 769, 64), 0.5), silent))
         with self.assertRaisesRegex(ValueError, "complex"):
             separation_loss([torch.rand(2, 1, 769, 64)], self.mix_c.abs(), self.target_c.abs(), self.rest_c.abs(), self.cfg)
+
+
+class PhaseSensitiveL1LossTest(unittest.TestCase):
+    """``l1-psa``: L1 towards clip(|T| cos(angle T - angle X), 0, |X|) (Erdogan et al. 2015)."""
+
+    def setUp(self) -> None:
+        torch.manual_seed(2)
+        shape = (2, 1, 769, 64)
+        self.target_c = torch.complex(torch.randn(shape), torch.randn(shape))
+        self.mix_c = self.target_c + torch.complex(torch.randn(shape), torch.randn(shape))
+        self.mix = self.mix_c.abs()
+        self.cfg = LossConfig(kind="l1-psa")
+
+    def loss(self, mask: torch.Tensor, cfg=None) -> float:
+        return float(separation_loss([mask], self.mix, self.target_c.abs(), (self.mix_c - self.target_c).abs(), cfg or self.cfg, self.mix_c, self.target_c))
+
+    def test_target_is_the_clipped_projection(self) -> None:
+        t = phase_sensitive_target(self.mix_c, self.target_c, self.mix)
+        cos = torch.cos(self.target_c.angle() - self.mix_c.angle())
+        torch.testing.assert_close(t, (self.target_c.abs() * cos).clamp(min=0.0).minimum(self.mix), atol=1e-5, rtol=1e-4)
+        self.assertGreater(float((t == 0).float().mean()), 0.05)  # opposite phases: the target is silence
+
+    def test_psm_is_optimal_and_beats_the_ratio_mask(self) -> None:
+        psm = phase_sensitive_target(self.mix_c, self.target_c, self.mix) / self.mix
+        ratio = (self.target_c.abs() / self.mix).clamp(max=1.0)
+        self.assertLess(self.loss(psm), 1e-5)
+        self.assertGreater(self.loss(ratio), 0.05)
+        # The rest term is L1 to |X| minus the same target, so the PSM zeroes it too.
+        self.assertLess(self.loss(psm, LossConfig(kind="l1-psa", rest_weight=1.0)), 1e-5)
+
+    def test_in_phase_target_equals_plain_l1(self) -> None:
+        # When the target has the mix phase (cos = 1) the PSA target is |T| and l1-psa is l1.
+        t_c = self.mix_c * torch.rand(self.mix_c.shape)
+        mask = torch.rand(self.mix.shape)
+        psa = separation_loss([mask], self.mix, t_c.abs(), self.mix - t_c.abs(), self.cfg, self.mix_c, t_c)
+        plain = separation_loss([mask], self.mix, t_c.abs(), self.mix - t_c.abs(), LossConfig())
+        torch.testing.assert_close(psa, plain, atol=1e-5, rtol=1e-4)
+
+    def test_complex_is_required(self) -> None:
+        with self.assertRaisesRegex(ValueError, "l1-psa needs the complex"):
+            separation_loss([torch.rand(self.mix.shape)], self.mix, self.target_c.abs(), self.mix, self.cfg)
