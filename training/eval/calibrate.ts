@@ -2,7 +2,7 @@
  * Mask-power calibration of a checkpoint, end to end (resumable: finished steps are kept):
  *
  *   node --import tsx training/eval/calibrate.ts --checkpoint runs/x/last.pt --data /work/data/indist-guitar \
- *     --work /tmp/cal-guitar [--candidates 1,0.7,0.5,0.3] [--max-seconds 30]
+ *     --work /tmp/cal-guitar [--candidates 1,0.7,0.5,0.3] [--max-seconds 30] [--threads N]
  *
  * For each candidate p: exports `<work>/p<p>` (export_package.py --mask-power p), evaluates it on
  * --data as `stemstream eval --no-permutation --no-oracle --max-seconds S` does
@@ -24,8 +24,8 @@ import { toJson, type EvalReport } from './report.js';
 const EXPORT = join(dirname(fileURLToPath(import.meta.url)), '..', 'scripts', 'export_package.py');
 
 /** `stemstream eval --no-permutation --no-oracle --max-seconds S` of one candidate package. */
-function evaluate(modelDir: string, data: string, maxSeconds: number): Promise<EvalReport> {
-  return evaluateModel(offlineEvalArgs(modelDir, data, { permutation: false, oracle: false, maxSeconds }), (done, total, t) =>
+function evaluate(modelDir: string, data: string, maxSeconds: number, threads?: number): Promise<EvalReport> {
+  return evaluateModel(offlineEvalArgs(modelDir, data, { permutation: false, oracle: false, maxSeconds, threads }), (done, total, t) =>
     process.stderr.write(`[${basename(modelDir)} ${done}/${total}] ${t.name}: instrument ${t.model.instrument.sdr.toFixed(2)} dB, rest ${t.model.rest.sdr.toFixed(2)} dB\n`),
   );
 }
@@ -39,12 +39,16 @@ async function main(): Promise<void> {
       candidates: { type: 'string', default: '1,0.7,0.5,0.3' },
       'max-seconds': { type: 'string', default: '30' },
       python: { type: 'string', default: '/usr/bin/python3' },
+      // Inference threads (default: all cores); 1 when two calibrations share the machine.
+      threads: { type: 'string' },
     },
   });
   if (!values.checkpoint || !values.data || !values.work) throw new Error('usage: calibrate.ts --checkpoint CKPT --data DIR --work DIR [--candidates 1,0.7,0.5,0.3] [--max-seconds 30]');
   const candidates = values.candidates!.split(',').map(Number);
   if (!candidates.includes(1) || candidates.some((p) => !(p > 0 && p <= 4))) throw new Error('--candidates: powers in (0, 4], including 1 (the baseline)');
   const maxSeconds = Number(values['max-seconds']);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error('--threads: a whole number >= 1');
   const work = resolve(values.work);
   mkdirSync(work, { recursive: true });
   const reports = new Map<number, EvalReport>();
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
     const json = `${pkg}.json`;
     if (!existsSync(json)) {
       if (!existsSync(join(pkg, 'model.json'))) execFileSync(values.python!, [EXPORT, '--checkpoint', values.checkpoint, '--out', pkg, '--mask-power', String(p)], { stdio: ['ignore', 'ignore', 'inherit'] });
-      writeFileSync(json, toJson(await evaluate(pkg, values.data, maxSeconds)));
+      writeFileSync(json, toJson(await evaluate(pkg, values.data, maxSeconds, threads)));
     }
     reports.set(p, parseReport(readFileSync(json, 'utf8'), json));
   }
