@@ -17,6 +17,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateModel, offlineEvalArgs } from '../../engine/cli/commands/eval.js';
+import { intOption } from '../../engine/cli/options.js';
 import { chooseMaskPower } from './calibration.js';
 import { parseReport } from './compare.js';
 import { toJson, type EvalReport } from './report.js';
@@ -47,8 +48,7 @@ async function main(): Promise<void> {
   const candidates = values.candidates!.split(',').map(Number);
   if (!candidates.includes(1) || candidates.some((p) => !(p > 0 && p <= 4))) throw new Error('--candidates: powers in (0, 4], including 1 (the baseline)');
   const maxSeconds = Number(values['max-seconds']);
-  const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new Error('--threads: a whole number >= 1');
+  const threads = values.threads === undefined ? undefined : intOption('--threads', 1, 256)(values.threads);
   const work = resolve(values.work);
   mkdirSync(work, { recursive: true });
   const reports = new Map<number, EvalReport>();

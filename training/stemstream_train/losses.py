@@ -94,7 +94,7 @@ def _negative_sdr(est: Tensor, ref: Tensor, mix: Tensor, weights: Tensor) -> Ten
 def separation_loss(masks: Sequence[Tensor], mix: Tensor, target: Tensor, rest: Tensor, cfg: LossConfig, mix_c: Optional[Tensor] = None, target_c: Optional[Tensor] = None) -> Tensor:
     """Mean over stacks of the configured loss. ``masks``: unclipped network outputs (one per
     stack), ``mix``/``target``/``rest``: normalised magnitudes, all ``[N, 1, bins, frames]``;
-    ``mix_c``/``target_c``: the same normalised as complex STFTs (needed by ``psa-sdr``)."""
+    ``mix_c``/``target_c``: the same normalised as complex STFTs (needed by ``PHASE_KINDS``)."""
     weights = parse_frames(cfg.frames, mix.shape[-1]).to(mix.device, mix.dtype)
     if cfg.kind in PHASE_KINDS and (mix_c is None or target_c is None):
         raise ValueError(f"loss {cfg.kind} needs the complex mix and target")
