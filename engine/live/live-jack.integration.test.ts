@@ -224,8 +224,8 @@ test(`live engine through JACK: ${SECONDS} s, no dropped or repeated sample, mea
   // 5. sample for sample over the whole run: recording = offline render. A JACK xrun (the server's
   // cycle not finished in time, which a loaded 2-core machine causes now and then) can drop,
   // repeat or zero a period *between the server and the probe*: after a mismatch the comparison
-  // looks for the same data within ±(4 + xruns) periods and goes on from there. Each xrun may cost one such
-  // re-alignment and a few periods; without xruns the whole run must match exactly.
+  // looks for the same data within ±(4 + xruns) periods and goes on from there. Each xrun may cost
+  // one such re-alignment and a few periods; without xruns the whole run must match exactly.
   const cmp = compareAligned(rec, ref, s, y0, n, jackXruns);
   const signalCompared = Math.min(n, s + (rec[0].length - y0)) - s;
   console.log(`# live jack: compared ${cmp.compared} frames (${(signalCompared / RATE).toFixed(2)} s of signal), ${cmp.realigned} re-alignments, ${cmp.badFrames} frames unmatched, max |live − offline| on matched frames ${cmp.maxErr.toExponential(2)}`);
