@@ -77,9 +77,28 @@ test('only training guitar lines voiced by a soundfont get an articulation', () 
   }
   assert.ok(drawn >= 5, `articulated ${drawn} parts`);
   const piano = line([[0, 1, 60]]);
-  assert.equal(drawArticulation(new Rng(1), { ...piano, role: 'piano' }, 'train', 'fluidr3'), undefined);
-  assert.equal(drawArticulation(new Rng(1), { ...piano, style: 'strum' }, 'train', 'fluidr3'), undefined);
+  assert.equal(drawArticulation(new Rng(1), { ...piano, role: 'piano' }, 'train', 'fluidr3', 'guitar'), undefined);
+  assert.equal(drawArticulation(new Rng(1), { ...piano, style: 'strum' }, 'train', 'fluidr3', 'guitar'), undefined);
   assert.deepEqual([pitchWheelValue(0), pitchWheelValue(12), pitchWheelValue(-12), pitchWheelValue(6)], [8192, 16383, 0, 12288]);
+});
+
+test('piano songs get no articulation: their guitar lines keep everything else the plan draws', () => {
+  const lead = { ...line([[0, 1, 60]]), role: 'guitar-clean' as const, style: 'lead' };
+  const drawnFor = (target: 'guitar' | 'piano'): number =>
+    Array.from({ length: 40 }, (_, i) => drawArticulation(new Rng(i), lead, 'train', 'fluidr3', target)).filter(Boolean).length;
+  assert.ok(drawnFor('guitar') >= 20, `guitar songs: ${drawnFor('guitar')} of 40`);
+  assert.equal(drawnFor('piano'), 0);
+  let guitarLines = 0;
+  for (let i = 0; i < 80; i++) {
+    const song = composeSong({ seed: 7, index: i, target: 'piano' });
+    const plan = planMix(song, 'train', forkRng(7, i, 'mix-train'));
+    for (const v of plan.voices) assert.equal(v.articulation, undefined, `${v.part} of piano song ${i}`);
+    // The articulation draws from its own fork, so presets and effects are what they were.
+    const asGuitar = planMix({ ...song, target: 'guitar' }, 'train', forkRng(7, i, 'mix-train'));
+    assert.deepEqual(plan.voices.map((v) => [v.preset, v.fx]), asGuitar.voices.map((v) => [v.preset, v.fx]));
+    guitarLines += asGuitar.voices.filter((v) => v.articulation).length;
+  }
+  assert.ok(guitarLines >= 3, `the same plans as guitar songs would articulate ${guitarLines} lines`);
 });
 
 /** |DFT| of the Hann-windowed `x[from, from + n)` at frequency `f`. */

@@ -74,7 +74,7 @@ export function planMix(song: Song, split: Split, rng: Rng, only?: readonly Fami
   const voices = song.parts.map((part) => {
     const prng = rng.fork(part.name);
     const preset = choosePreset(prng.fork('preset'), part, split, song.target, only);
-    const articulation = drawArticulation(prng.fork('articulation'), part, split, preset.family);
+    const articulation = drawArticulation(prng.fork('articulation'), part, split, preset.family, song.target);
     return { part: part.name, role: part.role, isTarget: part.isTarget, preset, fx: stemFx(prng.fork('fx'), part), ...(articulation ? { articulation } : {}) };
   });
   return {
