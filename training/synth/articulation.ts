@@ -3,9 +3,10 @@
  * gliding into the next without a new attack), string bends and vibrato. A soundfont can only play
  * fixed-pitch notes, so the real-recording check's slide phrase was unlike anything in training.
  *
- * Training data of the guitar only: the mix plan draws an {@link ArticulationSpec} for a guitar part
- * of a train-split guitar song voiced by a soundfont or the waveguide family, and `render-song.ts` turns it into notes plus
- * channel pitch bend ({@link articulate}) that `render-spessa.ts` and `render-waveguide.ts` play. Validation songs stay as they were.
+ * Guitar training data only: the mix plan draws an {@link ArticulationSpec} for a guitar part of a
+ * train-split guitar song voiced by a soundfont or the waveguide family, and `render-song.ts` turns
+ * it into notes plus channel pitch bend ({@link articulate}) that `render-spessa.ts` and
+ * `render-waveguide.ts` play. Validation songs stay as they were.
  */
 import type { Family } from './presets.js';
 import type { Rng } from './prng.js';
@@ -36,7 +37,7 @@ export interface ArticulationSpec {
 
 /** The spec for one part, or undefined when the part gets none (always so outside training). */
 export function drawArticulation(rng: Rng, part: Part, split: Split, family: Family, target: TargetInstrument): ArticulationSpec | undefined {
-  // Not in piano songs' rests: there they cost the piano 4 dB on real recordings (training/README.md, session 13).
+  // Not in piano songs' rests: there they cost the piano 4.1 dB on real recordings (training/README.md, session 13).
   if (split !== 'train' || target !== 'guitar' || !part.role.startsWith('guitar') || !STYLES.has(part.style) || !FAMILIES.has(family)) return undefined;
   if (!rng.chance(0.8)) return undefined;
   return { slideP: rng.float(0.15, 0.5), bendP: rng.float(0.1, 0.4), vibratoP: rng.float(0.2, 0.7), vibratoHz: rng.float(4.5, 7), vibratoCents: rng.float(15, 50) };
