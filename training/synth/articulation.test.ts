@@ -6,7 +6,7 @@ import { planMix } from './mix-plan.js';
 import { Rng, forkRng } from './prng.js';
 import { loadFamilyBank, renderSpessa } from './render-spessa.js';
 import { renderWaveguide } from './render-waveguide.js';
-import type { BendPoint, Note, Part } from './song.js';
+import type { BendPoint, Note, Part, TargetInstrument } from './song.js';
 
 const line = (notes: [number, number, number][], style = 'lead'): Part => ({
   name: 'g', role: 'guitar-clean', style, isDrums: false, isTarget: true, controls: [],
@@ -84,9 +84,10 @@ test('only training guitar lines voiced by a soundfont get an articulation', () 
 
 test('piano songs get no articulation: their guitar lines keep everything else the plan draws', () => {
   const lead = { ...line([[0, 1, 60]]), role: 'guitar-clean' as const, style: 'lead' };
-  const drawnFor = (target: 'guitar' | 'piano'): number =>
+  const drawnFor = (target: TargetInstrument): number =>
     Array.from({ length: 40 }, (_, i) => drawArticulation(new Rng(i), lead, 'train', 'fluidr3', target)).filter(Boolean).length;
-  assert.ok(drawnFor('guitar') >= 20, `guitar songs: ${drawnFor('guitar')} of 40`);
+  const forGuitar = drawnFor('guitar');
+  assert.ok(forGuitar >= 20, `guitar songs: ${forGuitar} of 40`);
   assert.equal(drawnFor('piano'), 0);
   let guitarLines = 0;
   for (let i = 0; i < 80; i++) {
