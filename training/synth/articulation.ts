@@ -37,7 +37,8 @@ export interface ArticulationSpec {
 
 /** The spec for one part, or undefined when the part gets none (always so outside training). */
 export function drawArticulation(rng: Rng, part: Part, split: Split, family: Family, target: TargetInstrument): ArticulationSpec | undefined {
-  // Not in piano songs' rests: there they cost the piano 4.1 dB on real recordings (training/README.md, session 13).
+  // Not in piano songs' rests: without waveguide pianos they cost the piano 4.1 dB on real recordings
+  // (session 13); with them, no measurable change (session 14). Kept out as harmless (training/README.md).
   if (split !== 'train' || target !== 'guitar' || !part.role.startsWith('guitar') || !STYLES.has(part.style) || !FAMILIES.has(family)) return undefined;
   if (!rng.chance(0.8)) return undefined;
   return { slideP: rng.float(0.15, 0.5), bendP: rng.float(0.1, 0.4), vibratoP: rng.float(0.2, 0.7), vibratoHz: rng.float(4.5, 7), vibratoCents: rng.float(15, 50) };
