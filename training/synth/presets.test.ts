@@ -10,7 +10,7 @@ import type { Role } from './song.js';
 
 const ROLES: Role[] = ['drums', 'bass', 'piano', 'guitar-acoustic', 'guitar-clean', 'guitar-muted', 'guitar-drive', 'organ', 'epiano', 'strings', 'pad', 'brass', 'synth-lead', 'voice', 'mallets', 'plucked'];
 
-test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only the held-out family', () => {
+test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen/salamander; val targets only the held-out family', () => {
   const waveguideTargets = { guitar: 0, piano: 0 };
   let hydrogenDrums = 0;
   let harmonics = 0;
@@ -23,6 +23,7 @@ test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only
         if (v.preset.family === 'waveguide') assert.ok(WAVEGUIDE_ROLES.includes(v.role), `waveguide voiced ${v.role}`);
         if (v.preset.family === 'waveguide' && v.isTarget) waveguideTargets[target]++;
         if (v.preset.family === 'hydrogen') { assert.equal(v.role, 'drums', `hydrogen voiced ${v.role}`); hydrogenDrums++; }
+        if (v.preset.family === 'salamander') assert.equal(v.role, 'piano', `salamander voiced ${v.role}`);
         if (v.preset.bank === 0 && v.preset.program === 31 && v.preset.family !== 'waveguide') harmonics++;
       }
       const val = planMix(song, 'val', forkRng(9, i, 'mix-val'));
@@ -32,6 +33,7 @@ test('train songs use only FluidR3/TimGM6mb/waveguide/hydrogen; val targets only
         else assert.notEqual(v.preset.family, 'freepats');
         assert.notEqual(v.preset.family, 'waveguide', 'validation is recorded instruments only');
         assert.notEqual(v.preset.family, 'hydrogen', 'validation sets stay as they were');
+        assert.notEqual(v.preset.family, 'salamander', 'validation sets stay as they were');
         assert.ok(!(v.preset.program === 31 && v.preset.bank === 0 && v.preset.family !== 'freepats'), 'GM 31 (harmonics) is train-only');
       }
     }
@@ -57,6 +59,26 @@ test('families restrict train songs to the sample sets a machine carries; all of
   assert.deepEqual([...seen].sort(), ['timgm6mb', 'waveguide'], 'both allowed families voice parts');
   // Drums and bass (in every song), which no allowed family plays, are an error, not a silent FluidR3 voice.
   assert.throws(() => planMix(composeSong({ seed: 5, index: 0, target: 'guitar' }), 'train', forkRng(5, 0, 'mix-train'), ['waveguide']), /no family of waveguide can voice a (drums|bass) part/);
+});
+
+test('the Salamander grand takes over about a quarter of the training pianos and changes no other choice', () => {
+  const without = TRAIN_FAMILIES.filter((f) => f !== 'salamander');
+  let pianos = 0, taken = 0;
+  for (let i = 0; i < 60; i++) {
+    for (const target of ['guitar', 'piano'] as const) {
+      const song = composeSong({ seed: 3, index: i, target });
+      const all = planMix(song, 'train', forkRng(3, i, 'mix-train'));
+      const rest = planMix(song, 'train', forkRng(3, i, 'mix-train'), without);
+      all.voices.forEach((v, k) => {
+        if (v.role === 'piano') pianos++;
+        if (v.preset.family === 'salamander') { taken++; assert.deepEqual({ ...v, preset: rest.voices[k].preset }, rest.voices[k]); }
+        else assert.deepEqual(v, rest.voices[k], `${v.part}: the takeover shifted another draw`);
+      });
+      assert.deepEqual({ ...all, voices: [] }, { ...rest, voices: [] });
+    }
+  }
+  assert.ok(pianos > 40, `${pianos} piano parts`);
+  assert.ok(taken / pianos > 0.12 && taken / pianos < 0.4, `salamander voiced ${taken} of ${pianos} pianos`);
 });
 
 test('every catalogued preset exists in its soundfont (no silent fallback)', () => {

@@ -1,7 +1,8 @@
 /**
  * Sound families and the presets each role may use, and the train/validation rule:
  * train draws every voice from FluidR3, TimGM6mb, (guitars, pianos) the procedural waveguide
- * strings of render-waveguide.ts and (drums) the Hydrogen kits of render-hydrogen.ts; validation renders the target instrument
+ * strings of render-waveguide.ts, (drums) the Hydrogen kits of render-hydrogen.ts and (a quarter of
+ * the pianos) the recorded Salamander grand of render-salamander.ts; validation renders the target instrument
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
@@ -11,9 +12,9 @@ import { HYDROGEN_KITS } from './render-hydrogen.js';
 import { WAVEGUIDE_PROGRAMS, WAVEGUIDE_ROLES } from './render-waveguide.js';
 import type { Part, Role, Split, TargetInstrument } from './song.js';
 
-export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide' | 'hydrogen';
+export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide' | 'hydrogen' | 'salamander';
 /** Families read from a soundfont file by spessasynth. */
-export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide' | 'hydrogen'>;
+export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide' | 'hydrogen' | 'salamander'>;
 
 /** Soundfont files (Debian packages fluid-soundfont-gm, timgm6mb-soundfont, musescore-general-soundfont). */
 export const SOUNDFONT_PATHS: Record<SoundfontFamily, string> = {
@@ -99,6 +100,7 @@ export function isTargetRole(role: Role, target: TargetInstrument): boolean {
 export function familyPresets(family: Family, role: Role): PresetRef[] {
   if (family === 'hydrogen') return role === 'drums' ? HYDROGEN_KITS.map((_, program) => ({ family, bank: 128, program })) : [];
   if (family === 'waveguide') return WAVEGUIDE_ROLES.includes(role) ? Array.from({ length: WAVEGUIDE_PROGRAMS }, (_, program) => ({ family, bank: 0, program })) : [];
+  if (family === 'salamander') return role === 'piano' ? [{ family, bank: 0, program: 0 }] : [];
   if (family === 'freepats') return (FREEPATS_GUITARS[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
   if (family === 'musescore' && role === 'piano') return MUSESCORE_PIANOS.map(([bank, program]) => ({ family, bank, program }));
   const base = GM[role] ?? [];
@@ -106,17 +108,31 @@ export function familyPresets(family: Family, role: Role): PresetRef[] {
   return [...base, ...extra].map(([bank, program]) => ({ family, bank, program }));
 }
 
-export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide', 'hydrogen'];
+export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide', 'hydrogen', 'salamander'];
+
+/**
+ * Families that take over a share of a role's training parts after the usual draw instead of
+ * joining it, so that adding one leaves every other choice of every song as it was (and the
+ * datasets rendered before it comparable): the Salamander grand voices a quarter of the pianos.
+ */
+export const TAKEOVER_FAMILIES: readonly { family: Family; role: Role; share: number }[] = [
+  { family: 'salamander', role: 'piano', share: 0.25 },
+];
+
+/** Training families of the usual draw (the takeover families come after it). */
+function drawnTrainFamilies(): Family[] {
+  return TRAIN_FAMILIES.filter((f) => !TAKEOVER_FAMILIES.some((t) => t.family === f));
+}
 
 /** Families the target instrument may come from in a split. */
 export function targetFamilies(split: Split, target: TargetInstrument): Family[] {
-  if (split === 'train') return [...TRAIN_FAMILIES];
+  if (split === 'train') return drawnTrainFamilies();
   return target === 'piano' ? ['musescore'] : ['freepats'];
 }
 
 /** Families non-target parts may come from in a split (validation rests may use any sf2/sf3). */
 export function restFamilies(split: Split): Family[] {
-  return split === 'train' ? [...TRAIN_FAMILIES] : ['fluidr3', 'timgm6mb', 'musescore'];
+  return split === 'train' ? drawnTrainFamilies() : ['fluidr3', 'timgm6mb', 'musescore'];
 }
 
 /**
@@ -126,6 +142,12 @@ export function restFamilies(split: Split): Family[] {
  * sample sets, e.g. the accelerator machine); undefined keeps them all and draws what it always drew.
  */
 export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument, only?: readonly Family[]): PresetRef {
+  if (split === 'train') {
+    for (const t of TAKEOVER_FAMILIES) {
+      // A stream of its own: whether it takes over never shifts the usual draw.
+      if (t.role === part.role && (!only || only.includes(t.family)) && rng.fork(`takeover-${t.family}`).chance(t.share)) return rng.pick(familyPresets(t.family, part.role));
+    }
+  }
   // Only families that can voice the role (waveguide: guitars and pianos; hydrogen: drums).
   // Held-out families only stay out of *training*: a role no allowed family has takes FluidR3's.
   const families = (part.isTarget ? targetFamilies(split, target) : restFamilies(split)).filter((f) => familyPresets(f, part.role).length > 0 && (!only || only.includes(f)));

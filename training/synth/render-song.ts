@@ -1,7 +1,8 @@
 /**
  * Song → dry stems → mixed instrument and rest. Voices each part by the mix plan, renders every
  * sound family's parts in one spessasynth pass (freepats parts through timidity, waveguide strings
- * in render-waveguide.ts, Hydrogen drum kits in render-hydrogen.ts), then mixes.
+ * in render-waveguide.ts, Hydrogen drum kits in render-hydrogen.ts, the Salamander grand in
+ * render-salamander.ts), then mixes.
  */
 import { StemstreamError } from '../../engine/errors.js';
 import { articulate } from './articulation.js';
@@ -11,6 +12,7 @@ import type { Family, PresetRef } from './presets.js';
 import { forkRng, hashSeed } from './prng.js';
 import { bankHasPreset, loadFamilyBank, renderSpessa } from './render-spessa.js';
 import { renderHydrogen } from './render-hydrogen.js';
+import { renderSalamander } from './render-salamander.js';
 import { renderTimidity } from './render-timidity.js';
 import { renderWaveguide } from './render-waveguide.js';
 import type { Part, Song, Split } from './song.js';
@@ -47,6 +49,10 @@ export async function renderSong(song: Song, split: Split, sampleRate: number, o
     }
     if (family === 'hydrogen') {
       for (const { part, preset, k } of list) dry[k] = await renderHydrogen(part, preset.program, sampleRate, nbSamples, hashSeed(song.seed, song.index));
+      continue;
+    }
+    if (family === 'salamander') {
+      for (const { part, k } of list) dry[k] = await renderSalamander(part, sampleRate, nbSamples, hashSeed(song.seed, song.index));
       continue;
     }
     if (family === 'waveguide') {
