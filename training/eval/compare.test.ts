@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runEvalCompare } from '../../engine/cli/commands/eval.js';
-import { compareReports, comparisonMarkdown, parseReport } from './compare.js';
+import { compareReports, comparisonMarkdown, meanReport, parseReport } from './compare.js';
 import { summarise, toJson, type EvalReport, type StemMetrics, type TrackResult } from './report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-compare-'));
@@ -83,4 +83,27 @@ test('eval-compare CLI: prints one table per run and writes JSON; a missing file
   assert.equal(saved[0].instrument.sdr.losses, 10);
   await assert.rejects(runEvalCompare([base, join(dir, 'missing.json')], {}), { code: 'SS_ERR_FILE_NOT_FOUND' });
   await assert.rejects(runEvalCompare([base], {}), { code: 'SS_ERR_BAD_OPTION' });
+});
+
+test('meanReport averages replicate runs track by track; eval-compare takes them joined by commas', async () => {
+  const s0 = report('s0', [0, 2, 4, 6], [1, 1, 1, 1]);
+  const s1 = report('s1', [2, 2, 8, 6, 9], [3, 1, 1, 1, 9], ['t0', 't1', 't2', 't3', 'extra']);
+  const m = meanReport([s0, s1]);
+  assert.equal(m.model, 'mean(s0, s1)');
+  assert.deepEqual(m.tracks.map((t) => t.name), ['t0', 't1', 't2', 't3'], 'only tracks every replicate scored');
+  assert.deepEqual(m.tracks.map((t) => t.model.instrument.sdr), [1, 2, 6, 6]);
+  assert.deepEqual(m.tracks.map((t) => t.model.instrument.sir), [4, 5, 9, 9], 'every metric');
+  assert.equal(m.tracks[0].model.rest.sdr, 2);
+  assert.equal(m.median.model.instrument.sdr, 4, 'medians of the averaged tracks');
+  assert.equal(meanReport([s0]), s0);
+  assert.throws(() => meanReport([s0, { ...s1, protocol: { ...s1.protocol, maxSeconds: 10 } }]), /protocol\.maxSeconds/);
+  // Base s0 alone vs the replicates' mean: per-track +1, 0, +2, 0 → median +0.5.
+  const files = [['s0', s0], ['s1', s1]].map(([n, r]) => { const f = join(dir, `${n as string}.json`); writeFileSync(f, toJson(r as EvalReport)); return f; });
+  let out = '';
+  await runEvalCompare([files[0], files.join(',')], { json: join(dir, 'm.json'), resamples: 200 }, (t) => { out += t; });
+  const saved = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+  assert.equal(saved[0].instrument.sdr.medianDelta, 0.5);
+  assert.equal(saved[0].instrument.sdr.wins, 2);
+  assert.equal(saved[0].run, 'mean(s0, s1)');
+  assert.ok(out.includes(`${files.join(',')} vs s0`), out);
 });

@@ -10,7 +10,7 @@
 import { basename } from 'node:path';
 import { StemstreamError } from '../../engine/errors.js';
 import { Rng } from '../synth/prng.js';
-import { formatDb, METRICS, nanMedian, reviveMetric, type EvalReport, type StemMetrics } from './report.js';
+import { formatDb, METRICS, nanMedian, reviveMetric, summarise, type EvalReport, type StemMetrics, type TrackResult } from './report.js';
 
 export interface PairedStat {
   /** Tracks where both reports have a finite value. */
@@ -89,6 +89,33 @@ function pairTracks(base: EvalReport, run: EvalReport): (readonly [EvalReport['t
   });
   if (pairs.length === 0) throw new StemstreamError('SS_ERR_BAD_OPTION', 'the reports share no track');
   return pairs;
+}
+
+/**
+ * The per-track mean of replicate reports: runs of one recipe that differ only in their seed,
+ * scored on the same tracks with the same protocol. Two runs of one recipe differ by up to 10 dB
+ * on a single real track (training/README.md, session 14), so a claim about a recipe compares
+ * the mean of its replicates, not one run. Keeps the tracks every replicate scored.
+ */
+export function meanReport(reports: readonly EvalReport[]): EvalReport {
+  if (reports.length === 0) throw new StemstreamError('SS_ERR_BAD_OPTION', 'no report to average');
+  if (reports.length === 1) return reports[0];
+  const [first, ...others] = reports;
+  const byName = others.map((r) => new Map(pairTracks(first, r).map(([a, b]) => [a.name, b] as const)));
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const stem = (ts: TrackResult[], s: 'instrument' | 'rest'): StemMetrics => {
+    const out = {} as StemMetrics;
+    for (const m of METRICS) out[m] = mean(ts.map((t) => t.model[s][m]));
+    return out;
+  };
+  const tracks = first.tracks.flatMap((t): TrackResult[] => {
+    const all = [t, ...byName.map((m) => m.get(t.name))];
+    if (all.some((x) => x === undefined)) return [];
+    const ts = all as TrackResult[];
+    return [{ ...t, separateSeconds: mean(ts.map((x) => x.separateSeconds)), model: { instrument: stem(ts, 'instrument'), rest: stem(ts, 'rest'), perm: t.model.perm }, warnings: [...new Set(ts.flatMap((x) => x.warnings))] }];
+  });
+  if (tracks.length === 0) throw new StemstreamError('SS_ERR_BAD_OPTION', 'the replicate reports share no track');
+  return { ...first, model: `mean(${reports.map((r) => r.model ?? '?').join(', ')})`, tracks, median: summarise(tracks) };
 }
 
 /**

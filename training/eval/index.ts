@@ -20,4 +20,4 @@ export {
   type SystemMetrics,
   type TrackResult,
 } from './report.js';
-export { compareReports, comparisonMarkdown, parseReport, type Comparison, type PairedStat, type StemComparison } from './compare.js';
+export { compareReports, meanReport, comparisonMarkdown, parseReport, type Comparison, type PairedStat, type StemComparison } from './compare.js';

@@ -6,7 +6,7 @@ import { loadModel, readModelPackage, resolveModelDir, type InferenceDevice } fr
 import { separateChannels, separatorModel } from '../../separator/index.js';
 import { StreamingFileProcessor } from '../../streaming/index.js';
 import { intOption, positiveOption } from '../options.js';
-import { compareReports, comparisonMarkdown, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type EvalReport, type EvaluateOptions, type OracleMaskKind, type Separator, ORACLE_MASK_KINDS } from '../../../training/eval/index.js';
+import { compareReports, comparisonMarkdown, meanReport, evaluateDataset, jsonNumbers, manifestMetrics, parseReport, toJson, toMarkdown, type Comparison, type EvalReport, type EvaluateOptions, type OracleMaskKind, type Separator, ORACLE_MASK_KINDS } from '../../../training/eval/index.js';
 
 export interface EvalArgs {
   model: string;
@@ -219,7 +219,8 @@ export function registerEval(program: Command, deps: Partial<EvalDeps> = {}): vo
 
 /**
  * `stemstream eval-compare BASE.json RUN.json [RUN2.json …]`: paired per-track differences of
- * each run against the base report (median, bootstrap 95 % interval, better/worse counts).
+ * each run against the base report (median, bootstrap 95 % interval, better/worse counts). Any
+ * argument may join replicate reports with commas (`s0.json,s1.json`): their per-track mean is compared.
  */
 export async function runEvalCompare(files: string[], opts: { json?: string; resamples?: number }, stdout: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
   if (files.length < 2) throw new StemstreamError('SS_ERR_BAD_OPTION', 'eval-compare needs a base report and at least one report to compare with it');
@@ -232,7 +233,8 @@ export async function runEvalCompare(files: string[], opts: { json?: string; res
     }
     return parseReport(text, f);
   };
-  const [base, ...runs] = await Promise.all(files.map(read));
+  // `a.json,b.json`: replicates of one recipe, compared by their per-track mean.
+  const [base, ...runs] = await Promise.all(files.map(async (f) => meanReport(await Promise.all(f.split(',').map(read)))));
   const results: Comparison[] = runs.map((r) => compareReports(base, r, { resamples: opts.resamples }));
   results.forEach((c, i) => stdout(`${comparisonMarkdown(c, files[i + 1])}
 `));
@@ -244,8 +246,8 @@ export function registerEvalCompare(program: Command): void {
   program
     .command('eval-compare')
     .description('compare eval reports track by track against a base report (median difference, bootstrap 95% interval)')
-    .argument('<base>', 'the base report (stemstream eval --json)')
-    .argument('<runs...>', 'reports to compare with it (same dataset and protocol)')
+    .argument('<base>', 'the base report (stemstream eval --json); a,b,… averages replicate runs track by track')
+    .argument('<runs...>', 'reports to compare with it (same dataset and protocol); a,b,… averages replicates')
     .option('--json <file>', 'write the comparisons as JSON')
     .option('--resamples <n>', 'bootstrap resamples', intOption('--resamples', 100, 1_000_000), 2000)
     .action(async (base: string, runs: string[], opts: Record<string, unknown>) => {
