@@ -1,8 +1,8 @@
 /**
  * Sound families and the presets each role may use, and the train/validation rule:
  * train draws every voice from FluidR3, TimGM6mb, (guitars, pianos) the procedural waveguide
- * strings of render-waveguide.ts, (drums) the Hydrogen kits of render-hydrogen.ts and (a quarter of
- * the pianos) the recorded Salamander grand of render-salamander.ts; validation renders the target instrument
+ * strings of render-waveguide.ts, (drums) the Hydrogen kits of render-hydrogen.ts and, opt-in, (a
+ * quarter of the pianos) the recorded Salamander grand of render-salamander.ts; validation renders the target instrument
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
@@ -112,40 +112,41 @@ export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'wavegu
 
 /**
  * Families that take over a share of a role's training parts after the usual draw instead of
- * joining it, so that adding one leaves every other choice of every song as it was (and the
- * datasets rendered before it comparable): the Salamander grand voices a quarter of the pianos.
+ * joining it, so that adding one leaves every other choice of every song as it was. Opt-in: only
+ * when `--families` names them. The Salamander grand (a quarter of the pianos) measured no gain
+ * on the held-out pianos and a loss on the real set (training/README.md, session 15), so the
+ * default songs are still session 14's.
  */
 export const TAKEOVER_FAMILIES: readonly { family: Family; role: Role; share: number }[] = [
   { family: 'salamander', role: 'piano', share: 0.25 },
 ];
 
-/** Training families of the usual draw (the takeover families come after it). */
-function drawnTrainFamilies(): Family[] {
-  return TRAIN_FAMILIES.filter((f) => !TAKEOVER_FAMILIES.some((t) => t.family === f));
-}
+/** What a training song draws from when `--families` is not given: every family but the opt-in ones. */
+export const DEFAULT_TRAIN_FAMILIES: readonly Family[] = TRAIN_FAMILIES.filter((f) => !TAKEOVER_FAMILIES.some((t) => t.family === f));
 
 /** Families the target instrument may come from in a split. */
 export function targetFamilies(split: Split, target: TargetInstrument): Family[] {
-  if (split === 'train') return drawnTrainFamilies();
+  if (split === 'train') return [...DEFAULT_TRAIN_FAMILIES];
   return target === 'piano' ? ['musescore'] : ['freepats'];
 }
 
 /** Families non-target parts may come from in a split (validation rests may use any sf2/sf3). */
 export function restFamilies(split: Split): Family[] {
-  return split === 'train' ? drawnTrainFamilies() : ['fluidr3', 'timgm6mb', 'musescore'];
+  return split === 'train' ? [...DEFAULT_TRAIN_FAMILIES] : ['fluidr3', 'timgm6mb', 'musescore'];
 }
 
 /**
  * Chooses a preset for a part. Target parts of a val song use the held-out family; everything
  * else a training family (or MuseScore in val rests). MuseScore's pianos never voice training data.
  * `only` restricts a train song to some training families (a machine that carries only some
- * sample sets, e.g. the accelerator machine); undefined keeps them all and draws what it always drew.
+ * sample sets, e.g. the accelerator machine, or adds an opt-in takeover family); undefined is
+ * DEFAULT_TRAIN_FAMILIES and draws what it always drew.
  */
 export function choosePreset(rng: Rng, part: Part, split: Split, target: TargetInstrument, only?: readonly Family[]): PresetRef {
   if (split === 'train') {
     for (const t of TAKEOVER_FAMILIES) {
       // A stream of its own: whether it takes over never shifts the usual draw.
-      if (t.role === part.role && (!only || only.includes(t.family)) && rng.fork(`takeover-${t.family}`).chance(t.share)) return rng.pick(familyPresets(t.family, part.role));
+      if (t.role === part.role && only?.includes(t.family) && rng.fork(`takeover-${t.family}`).chance(t.share)) return rng.pick(familyPresets(t.family, part.role));
     }
   }
   // Only families that can voice the role (waveguide: guitars and pianos; hydrogen: drums).
