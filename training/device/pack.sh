@@ -21,9 +21,9 @@ cp package.json "$app/"
 cp engine/bin/stemstream-data.js "$app/engine/bin/"
 cp -r dist "$app/dist"
 # Every dependency but those the data tools never load (inference runtime, native audio/MIDI,
-# the UI build and test tools, and the Salamander piano: the device renders TimGM6mb and waveguide
-# songs only): tested below by rendering a song from the unpacked copy.
-skip='^(onnxruntime-node|onnxruntime-common|audify|@julusian|typescript|playwright-core|esbuild|@esbuild|vite|rollup|@rollup|svelte|@sveltejs|@types|tsx|axios|@audio-samples)$'
+# the UI build and test tools, and the recorded piano and guitars: the device renders TimGM6mb and
+# waveguide songs only): tested below by rendering a song from the unpacked copy.
+skip='^(onnxruntime-node|onnxruntime-common|audify|@julusian|typescript|playwright-core|esbuild|@esbuild|vite|rollup|@rollup|svelte|@sveltejs|@types|tsx|axios|@audio-samples|tonejs-instrument-guitar-.*|tone|standardized-audio-context|automation-events)$'
 for m in node_modules/*; do
   name=${m#node_modules/}
   [[ $name =~ $skip ]] || cp -r "$m" "$app/node_modules/"

@@ -2,19 +2,21 @@
  * Sound families and the presets each role may use, and the train/validation rule:
  * train draws every voice from FluidR3, TimGM6mb, (guitars, pianos) the procedural waveguide
  * strings of render-waveguide.ts, (drums) the Hydrogen kits of render-hydrogen.ts and, opt-in, (a
- * quarter of the pianos) the recorded Salamander grand of render-salamander.ts; validation renders the target instrument
+ * quarter of the pianos) the recorded Salamander grand of render-salamander.ts or (a quarter of the
+ * guitars) the recorded guitars of render-recorded-guitar.ts; validation renders the target instrument
  * from a family never used in training (piano: MuseScore General's own pianos; guitar: freepats
  * through timidity, since MuseScore's guitars are FluidR3's samples). See README.md.
  */
 import { StemstreamError } from '../../engine/errors.js';
 import type { Rng } from './prng.js';
 import { HYDROGEN_KITS } from './render-hydrogen.js';
+import { recordedGuitarPrograms } from './render-recorded-guitar.js';
 import { WAVEGUIDE_PROGRAMS, WAVEGUIDE_ROLES } from './render-waveguide.js';
 import type { Part, Role, Split, TargetInstrument } from './song.js';
 
-export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide' | 'hydrogen' | 'salamander';
+export type Family = 'fluidr3' | 'timgm6mb' | 'musescore' | 'freepats' | 'waveguide' | 'hydrogen' | 'salamander' | 'tonejs';
 /** Families read from a soundfont file by spessasynth. */
-export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide' | 'hydrogen' | 'salamander'>;
+export type SoundfontFamily = Exclude<Family, 'freepats' | 'waveguide' | 'hydrogen' | 'salamander' | 'tonejs'>;
 
 /** Soundfont files (Debian packages fluid-soundfont-gm, timgm6mb-soundfont, musescore-general-soundfont). */
 export const SOUNDFONT_PATHS: Record<SoundfontFamily, string> = {
@@ -101,6 +103,7 @@ export function familyPresets(family: Family, role: Role): PresetRef[] {
   if (family === 'hydrogen') return role === 'drums' ? HYDROGEN_KITS.map((_, program) => ({ family, bank: 128, program })) : [];
   if (family === 'waveguide') return WAVEGUIDE_ROLES.includes(role) ? Array.from({ length: WAVEGUIDE_PROGRAMS }, (_, program) => ({ family, bank: 0, program })) : [];
   if (family === 'salamander') return role === 'piano' ? [{ family, bank: 0, program: 0 }] : [];
+  if (family === 'tonejs') return recordedGuitarPrograms(role).map((program) => ({ family, bank: 0, program }));
   if (family === 'freepats') return (FREEPATS_GUITARS[role] ?? []).map(([bank, program]) => ({ family, bank, program }));
   if (family === 'musescore' && role === 'piano') return MUSESCORE_PIANOS.map(([bank, program]) => ({ family, bank, program }));
   const base = GM[role] ?? [];
@@ -108,17 +111,21 @@ export function familyPresets(family: Family, role: Role): PresetRef[] {
   return [...base, ...extra].map(([bank, program]) => ({ family, bank, program }));
 }
 
-export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide', 'hydrogen', 'salamander'];
+export const TRAIN_FAMILIES: readonly Family[] = ['fluidr3', 'timgm6mb', 'waveguide', 'hydrogen', 'salamander', 'tonejs'];
 
 /**
  * Families that take over a share of a role's training parts after the usual draw instead of
  * joining it, so that adding one leaves every other choice of every song as it was. Opt-in: only
  * when `--families` names them. The Salamander grand (a quarter of the pianos) measured no gain
  * on the held-out pianos and a loss on the real set (training/README.md, session 15), so the
- * default songs are still session 14's.
+ * default songs are still session 14's. The recorded tonejs guitars (a quarter of the acoustic,
+ * clean and driven guitars) are not measured yet.
  */
 export const TAKEOVER_FAMILIES: readonly { family: Family; role: Role; share: number }[] = [
   { family: 'salamander', role: 'piano', share: 0.25 },
+  { family: 'tonejs', role: 'guitar-acoustic', share: 0.25 },
+  { family: 'tonejs', role: 'guitar-clean', share: 0.25 },
+  { family: 'tonejs', role: 'guitar-drive', share: 0.25 },
 ];
 
 /** What a training song draws from when `--families` is not given: every family but the opt-in ones. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import FFT from 'fft.js';
-import { damperTau, FIRST_UNDAMPED_KEY, keyName, layerFor, nearestKey, renderSalamander, salamanderAvailable, SALAMANDER_LAYERS } from './render-salamander.js';
+import { damperTau, FIRST_UNDAMPED_KEY, renderSalamander, SALAMANDER, salamanderAvailable, SALAMANDER_LAYERS } from './render-salamander.js';
+import { keyName, layerFor, nearestKey } from './render-sampler.js';
 import type { ControlEvent, Note, Part } from './song.js';
 
 const SR = 22050;
@@ -35,19 +36,24 @@ function peakHz(x: Float32Array, from: number, lo: number, hi: number): number {
 }
 
 test('nearestKey, keyName and layerFor map MIDI notes onto the recorded keys and layers', () => {
-  assert.deepEqual(nearestKey(60), { key: 60, shift: 0 });
-  assert.deepEqual(nearestKey(61), { key: 60, shift: 1 });
-  assert.deepEqual(nearestKey(62), { key: 63, shift: -1 });
-  assert.deepEqual(nearestKey(21), { key: 21, shift: 0 });
-  assert.deepEqual(nearestKey(108), { key: 108, shift: 0 });
-  assert.equal(nearestKey(19).key, 21, 'below the keyboard: the lowest key');
+  const keys = SALAMANDER.layers[0].keys;
+  assert.equal(keys.length, 30);
+  assert.deepEqual(nearestKey(keys, 60), { key: 60, shift: 0 });
+  assert.deepEqual(nearestKey(keys, 61), { key: 60, shift: 1 });
+  assert.deepEqual(nearestKey(keys, 62), { key: 63, shift: -1 });
+  assert.deepEqual(nearestKey(keys, 21), { key: 21, shift: 0 });
+  assert.deepEqual(nearestKey(keys, 108), { key: 108, shift: 0 });
+  assert.equal(nearestKey(keys, 19).key, 21, 'below the keyboard: the lowest key');
+  assert.deepEqual(nearestKey([40, 44], 42), { key: 40, shift: 2 }, 'a tie takes the lower key');
   assert.equal(keyName(60), 'C4');
   assert.equal(keyName(21), 'A0');
   assert.equal(keyName(63), 'D#4');
   assert.equal(keyName(108), 'C8');
-  assert.equal(layerFor(1), 0);
-  assert.equal(layerFor(127), SALAMANDER_LAYERS.length - 1);
-  const layers = Array.from({ length: 127 }, (_, v) => layerFor(v + 1));
+  const nb = SALAMANDER_LAYERS.length;
+  assert.equal(layerFor(nb, 1), 0);
+  assert.equal(layerFor(nb, 127), nb - 1);
+  assert.equal(layerFor(1, 127, 0.4), 0, 'one layer plays every velocity');
+  const layers = Array.from({ length: 127 }, (_, v) => layerFor(nb, v + 1));
   assert.ok(layers.every((l, i) => i === 0 || l >= layers[i - 1]), 'louder never picks a softer layer');
   assert.equal(new Set(layers).size, SALAMANDER_LAYERS.length, 'every layer is used');
   assert.ok(damperTau(21) > damperTau(80), 'bass strings damp more slowly');

@@ -2,7 +2,7 @@
  * Song → dry stems → mixed instrument and rest. Voices each part by the mix plan, renders every
  * sound family's parts in one spessasynth pass (freepats parts through timidity, waveguide strings
  * in render-waveguide.ts, Hydrogen drum kits in render-hydrogen.ts, the Salamander grand in
- * render-salamander.ts), then mixes.
+ * render-salamander.ts, recorded guitars in render-recorded-guitar.ts), then mixes.
  */
 import { StemstreamError } from '../../engine/errors.js';
 import { articulate } from './articulation.js';
@@ -12,6 +12,7 @@ import type { Family, PresetRef } from './presets.js';
 import { forkRng, hashSeed } from './prng.js';
 import { bankHasPreset, loadFamilyBank, renderSpessa } from './render-spessa.js';
 import { renderHydrogen } from './render-hydrogen.js';
+import { renderRecordedGuitar } from './render-recorded-guitar.js';
 import { renderSalamander } from './render-salamander.js';
 import { renderTimidity } from './render-timidity.js';
 import { renderWaveguide } from './render-waveguide.js';
@@ -49,6 +50,10 @@ export async function renderSong(song: Song, split: Split, sampleRate: number, o
     }
     if (family === 'hydrogen') {
       for (const { part, preset, k } of list) dry[k] = await renderHydrogen(part, preset.program, sampleRate, nbSamples, hashSeed(song.seed, song.index));
+      continue;
+    }
+    if (family === 'tonejs') {
+      for (const { part, preset, k } of list) dry[k] = await renderRecordedGuitar(part, preset.program, sampleRate, nbSamples, hashSeed(song.seed, song.index));
       continue;
     }
     if (family === 'salamander') {

@@ -89,7 +89,7 @@ export function registerDataset(program: Command): void {
     .option('--rate <hz>', 'sample rate', '22050')
     .option('--workers <n>', 'worker threads (0: render inline)', '2')
     .option('--midi <dir>', 're-voice the MIDI files in this directory instead of generating songs')
-    .option('--families <list>', 'train split: voice songs from these training families only, comma-separated (fluidr3, timgm6mb, waveguide, hydrogen; default all of these; salamander is opt-in)')
+    .option('--families <list>', 'train split: voice songs from these training families only, comma-separated (fluidr3, timgm6mb, waveguide, hydrogen; default all of these; salamander and tonejs are opt-in)')
     .action(async (o: { instrument: string; out: string; hours: string; seed: string; split: string; rate: string; workers: string; midi?: string; families?: string }) => {
       const instrument = oneOf<TargetInstrument>('--instrument', o.instrument, TARGET_INSTRUMENTS);
       const split = oneOf<Split>('--split', o.split, SPLITS);
