@@ -3,39 +3,19 @@ import { test } from 'node:test';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import FFT from 'fft.js';
 import { RECORDED_GUITARS, recordedGuitarPrograms, recordedGuitarsAvailable, renderRecordedGuitar, tonejsKey } from './render-recorded-guitar.js';
 import { nearestKey } from './render-sampler.js';
+import { peakHz as peak, rms as rmsAt } from './sampler-test-helpers.js';
 import type { Note, Part } from './song.js';
 
 const SR = 22050;
+const rms = (x: ArrayLike<number>, from: number, to: number): number => rmsAt(x, SR, from, to);
+const peakHz = (x: ArrayLike<number>, from: number, lo: number, hi: number): number => peak(x, SR, from, lo, hi);
 // The packages are devDependencies: `npm ci` installs them, in CI too.
 const missing = !recordedGuitarsAvailable() && !process.env.CI && 'the tonejs-instrument-guitar-*-mp3 packages are not installed';
 
 function guitar(notes: Note[]): Part {
   return { name: 'gtr', role: 'guitar-clean', style: 'test', isDrums: false, isTarget: true, notes, controls: [] };
-}
-
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0, n = 0;
-  for (let i = Math.round(from * SR); i < Math.min(x.length, Math.round(to * SR)); i++, n++) s += x[i] * x[i];
-  return Math.sqrt(s / Math.max(1, n));
-}
-
-/** Strongest frequency in [lo, hi] Hz of an 8192-point spectrum (parabolic interpolation). */
-function peakHz(x: Float32Array, from: number, lo: number, hi: number): number {
-  const n = 8192;
-  const fft = new FFT(n);
-  const input = new Array<number>(n).fill(0);
-  const at = Math.round(from * SR);
-  for (let i = 0; i < n; i++) input[i] = (x[at + i] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
-  const out = fft.createComplexArray();
-  fft.realTransform(out, input);
-  const mag = (k: number): number => Math.log(Math.hypot(out[2 * k], out[2 * k + 1]) + 1e-12);
-  let best = Math.ceil((lo * n) / SR);
-  for (let k = best; k <= Math.floor((hi * n) / SR); k++) if (mag(k) > mag(best)) best = k;
-  const [a, b, c] = [mag(best - 1), mag(best), mag(best + 1)];
-  return ((best + (0.5 * (a - c)) / (a - 2 * b + c)) * SR) / n;
 }
 
 test('tonejsKey reads the file names; each role maps to guitars that can play it', () => {

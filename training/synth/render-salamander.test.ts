@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import FFT from 'fft.js';
 import { damperTau, FIRST_UNDAMPED_KEY, renderSalamander, SALAMANDER, salamanderAvailable, SALAMANDER_LAYERS } from './render-salamander.js';
 import { keyName, layerFor, nearestKey } from './render-sampler.js';
+import { peakHz as peak, rms as rmsAt } from './sampler-test-helpers.js';
 import type { ControlEvent, Note, Part } from './song.js';
 
 const SR = 22050;
+const rms = (x: ArrayLike<number>, from: number, to: number): number => rmsAt(x, SR, from, to);
+const peakHz = (x: ArrayLike<number>, from: number, lo: number, hi: number): number => peak(x, SR, from, lo, hi);
 // The layers are devDependencies: `npm ci` installs them, in CI too.
 const missing = !salamanderAvailable() && !process.env.CI && 'the @audio-samples/piano-velocity* packages are not installed';
 
 function piano(notes: Note[], controls: ControlEvent[] = []): Part {
   return { name: 'piano', role: 'piano', style: 'test', isDrums: false, isTarget: true, notes, controls };
-}
-
-function rms(x: Float32Array, from: number, to: number): number {
-  let s = 0, n = 0;
-  for (let i = Math.round(from * SR); i < Math.min(x.length, Math.round(to * SR)); i++, n++) s += x[i] * x[i];
-  return Math.sqrt(s / Math.max(1, n));
-}
-
-/** Frequency of the strongest bin in [lo, hi] Hz of an 8192-point spectrum (parabolic interpolation). */
-function peakHz(x: Float32Array, from: number, lo: number, hi: number): number {
-  const n = 8192;
-  const fft = new FFT(n);
-  const input = new Array<number>(n).fill(0);
-  const at = Math.round(from * SR);
-  for (let i = 0; i < n; i++) input[i] = (x[at + i] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
-  const out = fft.createComplexArray();
-  fft.realTransform(out, input);
-  const mag = (k: number): number => Math.log(Math.hypot(out[2 * k], out[2 * k + 1]) + 1e-12);
-  let best = Math.ceil((lo * n) / SR);
-  for (let k = best; k <= Math.floor((hi * n) / SR); k++) if (mag(k) > mag(best)) best = k;
-  const [a, b, c] = [mag(best - 1), mag(best), mag(best + 1)];
-  return ((best + (0.5 * (a - c)) / (a - 2 * b + c)) * SR) / n;
 }
 
 test('nearestKey, keyName and layerFor map MIDI notes onto the recorded keys and layers', () => {
