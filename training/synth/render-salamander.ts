@@ -29,7 +29,7 @@ export const SALAMANDER: SampledInstrument = {
   id: 'salamander',
   layers: SALAMANDER_LAYERS.map((v) => ({ pkg: `@audio-samples/piano-velocity${v}`, dir: 'audio', keys: KEYS, file: (key: number) => `${keyName(key)}v${v}.ogg` })),
   damperTau,
-  undamped: (key) => key >= FIRST_UNDAMPED_KEY,
+  undamped: (pitch) => pitch >= FIRST_UNDAMPED_KEY,
   // The bass keys ring for 25 s; a longer note is faded out.
   maxSampleSec: 12,
   detune: 0.12,

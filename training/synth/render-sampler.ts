@@ -2,8 +2,8 @@
  * A sampler for recorded instruments shipped as one audio file per key (and per velocity layer)
  * in npm packages: the Salamander grand (render-salamander.ts) and the tonejs-instruments guitars
  * (render-recorded-guitar.ts). A note plays the nearest recorded key retuned by cubic
- * interpolation, as a hardware sampler does; the damper stops it at key-up, or at pedal-up while
- * the sustain pedal (CC 64) holds it, and striking the same key again stops it.
+ * interpolation, as a hardware sampler does; the damper stops it when release-times.ts says (the
+ * waveguide strings' rule: key-up, pedal-up, or the same key struck again).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +12,7 @@ import { readAudio } from '../../engine/audio-file/index.js';
 import { resample } from '../../engine/dsp/resampler.js';
 import { StemstreamError } from '../../engine/errors.js';
 import { hashSeed, Rng } from './prng.js';
+import { releaseTimes } from './release-times.js';
 import type { Part } from './song.js';
 
 const NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'];
@@ -39,8 +40,8 @@ export interface SampledInstrument {
   layers: readonly SampleLayer[];
   /** Damper release time constant (to 1/e) of a key, seconds. */
   damperTau(key: number): number;
-  /** True for keys without a damper (a piano's top octaves): they ring past key-up and pedal-up. */
-  undamped(key: number): boolean;
+  /** True for keys (MIDI pitches) without a damper, a piano's top octaves: they ring past key-up and pedal-up. */
+  undamped(pitch: number): boolean;
   /** Sample length kept, seconds (longer notes fade out over the last half second). */
   maxSampleSec: number;
   /** Per-song detune range, ± semitones. */
@@ -94,25 +95,6 @@ async function loadKey(inst: SampledInstrument, layer: number, key: number, samp
   return out;
 }
 
-/** Sustain-pedal intervals [down, up) from the part's CC 64 events. */
-function pedalIntervals(part: Part): [number, number][] {
-  const events = part.controls.filter((c) => c.controller === 64).sort((a, b) => a.time - b.time);
-  const out: [number, number][] = [];
-  let downAt: number | null = null;
-  for (const e of events) {
-    if (e.value >= 64 && downAt === null) downAt = e.time;
-    else if (e.value < 64 && downAt !== null) { out.push([downAt, e.time]); downAt = null; }
-  }
-  if (downAt !== null) out.push([downAt, Infinity]);
-  return out;
-}
-
-/** When the damper falls on a key released at `off`: then, or when the pedal comes up. */
-function damperTime(off: number, pedal: readonly [number, number][]): number {
-  for (const [down, up] of pedal) if (off >= down && off < up) return up;
-  return off;
-}
-
 /** 4-point cubic (Catmull-Rom) read of `x` at fractional index `t`. */
 function cubicAt(x: Float32Array, t: number): number {
   const i = Math.floor(t);
@@ -129,11 +111,11 @@ export async function renderSampled(inst: SampledInstrument, part: Part, sampleR
   const rng = new Rng(hashSeed(inst.id, seed, part.name));
   const detune = rng.float(-inst.detune, inst.detune);
   const swap = rng.chance(0.5);
-  const pedal = pedalIntervals(part);
-  const notes = part.notes.slice().sort((a, b) => a.time - b.time);
+  const release = releaseTimes(part, sampleRate, (pitch) => inst.undamped(pitch));
+  const order = part.notes.map((_, i) => i).sort((a, b) => part.notes[a].time - part.notes[b].time);
   const out = [new Float32Array(nbSamples), new Float32Array(nbSamples)];
-  for (let n = 0; n < notes.length; n++) {
-    const note = notes[n];
+  for (const n of order) {
+    const note = part.notes[n];
     const start = Math.round(note.time * sampleRate);
     if (start >= nbSamples) continue;
     const hit = new Rng(hashSeed(`${inst.id}-hit`, seed, part.name, note.pitch, Math.round(note.time * 1e4)));
@@ -141,12 +123,8 @@ export async function renderSampled(inst: SampledInstrument, part: Part, sampleR
     const { key, shift } = nearestKey(inst.layers[layer].keys, note.pitch);
     const sample = await loadKey(inst, layer, key, sampleRate);
     const ratio = Math.pow(2, (shift + detune) / 12);
-    // The damper falls at key-up (or pedal-up); striking the key again stops any string.
-    let damp = inst.undamped(key) ? Infinity : damperTime(note.time + note.duration, pedal);
-    const again = notes.find((m, j) => j > n && m.pitch === note.pitch);
-    if (again && again.time < damp) damp = again.time;
     const tau = inst.damperTau(key) * sampleRate;
-    const dampAt = Number.isFinite(damp) ? Math.max(0, Math.round(damp * sampleRate) - start) : Infinity;
+    const dampAt = Number.isFinite(release[n]) ? Math.max(0, release[n] - start) : Infinity;
     // Play until the sample runs out, the stem ends, or the damper has taken it to −80 dB.
     const len = Math.min(Math.floor((sample[0].length - 2) / ratio), nbSamples - start, dampAt + Math.ceil(9.2 * tau));
     const gain = hit.float(0.92, 1.08);

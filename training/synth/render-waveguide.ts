@@ -13,6 +13,7 @@
  */
 import { biquad, type BiquadSpec } from './effects.js';
 import { hashSeed, Rng } from './prng.js';
+import { releaseTimes } from './release-times.js';
 import type { Note, Part, Role } from './song.js';
 
 /** Instruments per kind: program numbers 0 … WAVEGUIDE_PROGRAMS − 1. */
@@ -93,32 +94,6 @@ export function waveguideInstrument(role: Role, program: number): StringInstrume
     strings: rng.chance(0.12) ? 2 : 1, detuneCents: rng.float(1, 8), octaveString: rng.chance(0.08),
     noiseLevel: rng.float(0, 0.25), velocityCurve: rng.float(1.0, 2.0),
   };
-}
-
-/** Sample positions of each note's release (note off, held by the sustain pedal for pianos). */
-function releaseTimes(part: Part, sampleRate: number): number[] {
-  const pedal = part.controls.filter((c) => c.controller === 64).sort((a, b) => a.time - b.time);
-  const pedalUpAfter = (t: number): number => {
-    // Down at t? Then the note sounds until the next pedal-up.
-    let down = false;
-    let i = 0;
-    for (; i < pedal.length && pedal[i].time <= t; i++) down = pedal[i].value >= 64;
-    if (!down) return t;
-    for (; i < pedal.length; i++) if (pedal[i].value < 64) return pedal[i].time;
-    return Infinity;
-  };
-  // A repeated pitch ends the previous note when it restarts (one string per pitch).
-  const nextSame = new Map<number, number>();
-  const order = part.notes.map((_, i) => i).sort((a, b) => part.notes[b].time - part.notes[a].time);
-  const out = new Array<number>(part.notes.length);
-  for (const i of order) {
-    const n = part.notes[i];
-    const off = pedalUpAfter(n.time + n.duration);
-    const next = nextSame.get(n.pitch) ?? Infinity;
-    out[i] = Math.round(Math.min(off, next) * sampleRate);
-    nextSame.set(n.pitch, n.time);
-  }
-  return out;
 }
 
 /**
