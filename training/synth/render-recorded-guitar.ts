@@ -6,7 +6,7 @@
  * recordings; these are three more. Played by render-sampler.ts with a fast damper (the
  * fretting hand lifting off the string). The held-out guitars are freepats', another sample set.
  */
-import { renderSampled, samplesAvailable, type SampledInstrument } from './render-sampler.js';
+import { keyName, renderSampled, samplesAvailable, type SampledInstrument } from './render-sampler.js';
 import type { Part, Role } from './song.js';
 
 const SEMITONE: Record<string, number> = { C: 0, D: 2, E: 4, F: 5, G: 7, A: 9, B: 11 };
@@ -18,9 +18,9 @@ export function tonejsKey(stem: string): number {
   return 12 * (Number(m[3]) + 1) + SEMITONE[m[1]] + (m[2] ? 1 : 0);
 }
 
-const NOTES = ['C', 'Cs', 'D', 'Ds', 'E', 'F', 'Fs', 'G', 'Gs', 'A', 'As', 'B'];
+/** tonejs's file stem of a MIDI key: the scientific name with `s` for sharp (49 → `Cs3`). */
 function tonejsName(key: number): string {
-  return `${NOTES[key % 12]}${Math.floor(key / 12) - 1}`;
+  return keyName(key).replace('#', 's');
 }
 
 /** The files each package holds (listed here so that a song's plan never depends on the disk). */
