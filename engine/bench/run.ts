@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: offline separation speed on this machine for the thesis-size model and two
- * live sizes — real-time factor, peak memory, and the share of time per stage.
+ * `npm run bench`: offline separation speed on this machine for the thesis-size model, the
+ * measured live sizes, the shipped live hourglass and the recurrent network — real-time factor,
+ * peak memory, and the share of time per stage.
  * Models with random weights are exported once by PyTorch into .cache/bench-models (speed does
  * not depend on the weights). Options: --seconds N (audio length), --threads N, --only name.
  */
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 
 const python = process.env.STEMSTREAM_PYTHON ?? '/usr/bin/python3';
 const cache = repoPath('.cache', 'bench-models');
-const sizes = ['f32', 'f64', 'thesis'].filter((s) => !values.only || values.only.split(',').includes(s));
+const sizes = ['f32', 'f64', 'live', 'rnn512', 'thesis'].filter((s) => !values.only || values.only.split(',').includes(s));
 
 function ensureModels(): void {
   if (sizes.every((s) => existsSync(join(cache, s, 'model.json')))) return;

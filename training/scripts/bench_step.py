@@ -22,13 +22,14 @@ sys.path.insert(0, os.path.dirname(HERE))
 import torch  # noqa: E402
 
 from stemstream_train import config as config_mod  # noqa: E402
-from stemstream_train.model import HourglassNet, masks_in  # noqa: E402
+from stemstream_train.model import masks_in  # noqa: E402
+from stemstream_train.networks import build_net  # noqa: E402
 
 
 def seconds_per_step(cfg: dict, precision: str, threads: int, batch: int, steps: int) -> float:
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    net = HourglassNet(config_mod.model_cfg(cfg))
+    net = build_net(config_mod.model_cfg(cfg))
     masks_of = masks_in(precision, torch.device("cpu"), net)
     optimizer = torch.optim.Adam(net.parameters(), lr=1e-4)
     mix, target = torch.rand(batch, 1, 769, 64), torch.rand(batch, 1, 769, 64)

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Build the ONNX parity fixtures for the TypeScript engine (seeded, deterministic).
 
-Writes, for each of ``tiny`` (4-8-8-8-8 / f 8), ``small`` (8-16-16-16-32 / f 32, live size) and
+Writes, for each of ``tiny`` (4-8-8-8-8 / f 8), ``small`` (8-16-16-16-32 / f 32, live size),
 ``head`` (tiny widths with the stride-4 stem, compressed input and full-resolution head of
-``configs/guitar-live-q.yaml``):
+``configs/guitar-live-q.yaml``) and ``recurrent`` (the recurrent network, hidden 32, 2 BLSTM layers:
+onnxruntime's LSTM op against PyTorch's):
   engine/model/fixtures/<name>/model.onnx, model.json   the model package (random weights, eval mode)
   engine/model/fixtures/<name>/parity-input.f32         [3, 1, 769, 64] float32 LE raw magnitude
   engine/model/fixtures/<name>/parity-mask.f32          [3, 1, 769, 64] float32 LE, ExportWrapper output
@@ -31,19 +32,22 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from stemstream_train.export import dump_json, write_model_package  # noqa: E402
 from stemstream_train.model import ExportWrapper, HourglassConfig, HourglassNet, normalise_chunk  # noqa: E402
+from stemstream_train.networks import MaskNet, NetConfig, build_net  # noqa: E402
+from stemstream_train.recurrent import RecurrentConfig  # noqa: E402
 from stemstream_train.transforms import SignalConfig, make_filterbanks  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(HERE))
 SEED = 20261125
 BATCH = 3
 
-FIXTURES: Dict[str, HourglassConfig] = {
+FIXTURES: Dict[str, NetConfig] = {
     "tiny": HourglassConfig(initial_filters=(4, 8, 8, 8, 8), hourglass_filters=8, end_filters=(8, 8)),
     "small": HourglassConfig(initial_filters=(8, 16, 16, 16, 32), hourglass_filters=32, end_filters=(32, 32)),
     "head": HourglassConfig(
         initial_filters=(4, 8, 8, 8, 8), hourglass_filters=8, end_filters=(8, 8),
         freq_downsample=4, input_power=0.3, full_res_head=4,
     ),
+    "recurrent": RecurrentConfig(hidden=32, layers=2),
 }
 
 
@@ -62,11 +66,11 @@ def parity_input(signal: SignalConfig, gen: torch.Generator) -> torch.Tensor:
     return torch.stack([mag0, mag1, mag2]).unsqueeze(1).contiguous()
 
 
-def randomise(net: HourglassNet, gen: torch.Generator) -> None:
+def randomise(net: MaskNet, gen: torch.Generator) -> None:
     """Non-trivial BN statistics/affine and conv biases so a wrong BN/bias import shows in parity."""
     with torch.no_grad():
         for m in net.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
+            if isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
                 c = m.num_features
                 m.running_mean.copy_((torch.rand(c, generator=gen) - 0.5) * 0.4)
                 m.running_var.copy_(0.5 + 1.5 * torch.rand(c, generator=gen))
@@ -76,9 +80,12 @@ def randomise(net: HourglassNet, gen: torch.Generator) -> None:
                 m.bias.copy_((torch.rand(m.bias.shape, generator=gen) - 0.5) * 0.1)
 
 
-def calibrate_output(net: HourglassNet, x: torch.Tensor) -> None:
+def calibrate_output(net: MaskNet, x: torch.Tensor) -> None:
     """Rescale the last 1x1 conv so the unclipped mask of item 0 has mean 0.5, std 0.3: most values
-    then fall inside (0, 1), where the parity check is meaningful (not hidden by the clamp)."""
+    then fall inside (0, 1), where the parity check is meaningful (not hidden by the clamp).
+    The recurrent network's sigmoid keeps its mask inside already."""
+    if not isinstance(net, HourglassNet):
+        return
     out = net.out[-1]
     with torch.no_grad():
         raw = net(normalise_chunk(x[:1])[0])[:, :, 1:, :]
@@ -88,10 +95,10 @@ def calibrate_output(net: HourglassNet, x: torch.Tensor) -> None:
         out.bias.copy_(0.5 - a * (mean - out.bias))
 
 
-def build(name: str, cfg: HourglassConfig, out_root: str, signal: SignalConfig) -> Dict[str, float]:
+def build(name: str, cfg: NetConfig, out_root: str, signal: SignalConfig) -> Dict[str, float]:
     gen = torch.Generator().manual_seed(SEED + sum(map(ord, name)))
     torch.manual_seed(SEED)
-    net = HourglassNet(cfg)
+    net = build_net(cfg)
     randomise(net, gen)
     net.eval()
     x = parity_input(signal, gen)
@@ -104,7 +111,7 @@ def build(name: str, cfg: HourglassConfig, out_root: str, signal: SignalConfig) 
         meta={
             "name": f"fixture-{name}",
             "instrument": "guitar",
-            "description": f"Untrained {name} hourglass with random weights: ONNX parity fixture, separates nothing",
+            "description": f"Untrained {name} {'hourglass' if isinstance(cfg, HourglassConfig) else 'network'} with random weights: ONNX parity fixture, separates nothing",
             "license": "MIT",
             "training": {"data": "none (random weights, seed %d)" % SEED, "commit": None},
             "metrics": {},

@@ -46,7 +46,8 @@ from stemstream_train.data import CropDataset, DatasetError, load_tracks  # noqa
 from stemstream_train.evaluate import crop_loss, track_sdrs  # noqa: E402
 from stemstream_train.export import export_checkpoint, git_commit  # noqa: E402
 from stemstream_train.losses import batch_loss  # noqa: E402
-from stemstream_train.model import HourglassNet, count_trainable_params, masks_in  # noqa: E402
+from stemstream_train.model import count_trainable_params, masks_in  # noqa: E402
+from stemstream_train.networks import build_net  # noqa: E402
 from stemstream_train.schedule import fitted_steps, lr_at  # noqa: E402
 from stemstream_train.transforms import SignalConfig  # noqa: E402
 
@@ -206,7 +207,7 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
     val_tracks = load_tracks(data["val"], signal_cfg) if data["val"] and ranks.main else []
     val_batches = CropDataset(val_tracks, signal_cfg, t_cfg["frames"], cache="audio").fixed_batches(v_cfg["crop_batches"], t_cfg["batch_size"]) if val_tracks else []
 
-    net = HourglassNet(config_mod.model_cfg(cfg)).to(device)
+    net = build_net(config_mod.model_cfg(cfg)).to(device)
     optimizer = torch.optim.Adam(net.parameters(), lr=float(t_cfg["lr"]))
     loss_cfg = config_mod.loss_cfg(cfg)
     step, history, best_val, bad_checks, elapsed = 0, [], math.inf, 0, 0.0

@@ -12,11 +12,11 @@ from typing import Any, Dict, Optional
 
 import torch
 
-from .model import HourglassNet
+from .networks import MaskNet
 
 
 class WeightAverage:
-    def __init__(self, net: HourglassNet, decay: float, state: Optional[Dict[str, Any]] = None, updates: int = 0) -> None:
+    def __init__(self, net: MaskNet, decay: float, state: Optional[Dict[str, Any]] = None, updates: int = 0) -> None:
         self.decay = decay
         self.updates = updates
         self.net = copy.deepcopy(net).eval()
@@ -26,7 +26,7 @@ class WeightAverage:
             p.requires_grad_(False)
 
     @torch.no_grad()
-    def update(self, net: HourglassNet) -> None:
+    def update(self, net: MaskNet) -> None:
         # Warm-up: a fresh average follows the weights closely (1/(n+10)-ish), then settles at `decay`.
         self.updates += 1
         d = min(self.decay, (1 + self.updates) / (10 + self.updates))

@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 import torch
 
 from .config import model_cfg
-from .model import HourglassNet
+from .networks import MaskNet, build_net
 
 
 def save_checkpoint(path: str, state: Dict[str, Any]) -> None:
@@ -48,10 +48,10 @@ def set_rng_state(state: Dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(state["cuda"])
 
 
-def model_from_checkpoint(path_or_state: Any) -> Tuple[HourglassNet, Dict[str, Any]]:
+def model_from_checkpoint(path_or_state: Any) -> Tuple[MaskNet, Dict[str, Any]]:
     """``(net in eval mode on CPU, checkpoint dict)`` from a path or an already loaded dict."""
     ckpt: Dict[str, Any] = load_checkpoint(path_or_state) if isinstance(path_or_state, str) else path_or_state
-    net = HourglassNet(model_cfg(ckpt["config"]))
+    net = build_net(model_cfg(ckpt["config"]))
     net.load_state_dict(shipped_weights(ckpt))
     return net.eval(), ckpt
 

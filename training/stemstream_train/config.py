@@ -1,7 +1,7 @@
 """Training configuration: defaults, YAML/JSON files and ``key.path=value`` overrides.
 
 A config is a plain nested dict (saved verbatim in checkpoints and model.json). Sections:
-``data``, ``model`` (``HourglassConfig`` fields), ``loss`` (``LossConfig``), ``train``, ``val``,
+``data``, ``model`` (``type`` and that network's config fields, networks.py), ``loss`` (``LossConfig``), ``train``, ``val``,
 ``export``. Unknown keys are rejected so a typo never silently trains the wrong thing.
 """
 
@@ -15,7 +15,7 @@ from typing import Any, Dict, Iterable, Mapping
 
 from .data import AugmentConfig
 from .losses import LossConfig
-from .model import HourglassConfig
+from .networks import NetConfig, default_section, net_config, net_type
 from .schedule import SCHEDULES
 
 PRECISIONS = ("fp32", "bf16")
@@ -34,7 +34,7 @@ DEFAULTS: Dict[str, Any] = {
         "augment": asdict(AugmentConfig()),
         "description": "",
     },
-    "model": HourglassConfig().to_json(),
+    "model": default_section("hourglass"),  # replaced by the defaults of the type a layer names
     "loss": asdict(LossConfig()),
     "train": {
         "batch_size": 4,
@@ -82,7 +82,9 @@ def _merge(base: Dict[str, Any], update: Mapping[str, Any], path: str = "") -> N
     for key, value in update.items():
         where = f"{path}{key}"
         if key not in base:
-            raise ConfigError(f"unknown config key {where!r}")
+            # The model section holds one network type's keys (a file for one type and --set model.type of another do not mix).
+            kind = f" for model.type {base.get('type')!r}" if path == "model." else ""
+            raise ConfigError(f"unknown config key {where!r}{kind}")
         if isinstance(base[key], dict):
             if not isinstance(value, Mapping):
                 raise ConfigError(f"config key {where!r} must be a mapping")
@@ -143,9 +145,31 @@ def load_file(path: str) -> Dict[str, Any]:
     return data
 
 
+def _named_type(layers: Iterable[Mapping[str, Any]], overrides: Iterable[str]) -> str:
+    """The last ``model.type`` a layer or an override names (default hourglass)."""
+    kind = "hourglass"
+    for layer in layers:
+        model = layer.get("model")
+        if isinstance(model, Mapping) and "type" in model:
+            kind = model["type"]
+    for item in overrides:
+        key, _, text = item.partition("=")
+        if key.strip() == "model.type":
+            kind = parse_value(text)
+    try:
+        net_type({"type": kind})
+    except ValueError as e:
+        raise ConfigError(str(e)) from e
+    return kind
+
+
 def resolve(*layers: Mapping[str, Any], overrides: Iterable[str] = ()) -> Dict[str, Any]:
-    """Defaults <- each layer <- overrides, validated. Returns a new dict."""
+    """Defaults <- each layer <- overrides, validated. Returns a new dict. The ``model`` section
+    starts from the defaults of the network type named (``model.type``), so each type's keys are
+    checked against its own."""
+    overrides = list(overrides)
     cfg = copy.deepcopy(DEFAULTS)
+    cfg["model"] = default_section(_named_type(layers, overrides))
     for layer in layers:
         _merge(cfg, layer)
     apply_overrides(cfg, overrides)
@@ -166,7 +190,7 @@ def validate(cfg: Dict[str, Any]) -> None:
         if not isinstance(t[key], int) or t[key] < 1:
             raise ConfigError(f"train.{key} must be a positive integer, got {t[key]!r}")
     if t["frames"] % model_cfg(cfg).frame_multiple:
-        raise ConfigError(f"train.frames={t['frames']} must be a multiple of 2**levels={model_cfg(cfg).frame_multiple}")
+        raise ConfigError(f"train.frames={t['frames']} must be a multiple of {model_cfg(cfg).frame_multiple} (2**levels)")
     for key in ("lr", "ema", "lr_final"):
         try:
             t[key] = float(t[key])  # YAML 1.1 reads "1e-4" as a string
@@ -194,8 +218,8 @@ def validate(cfg: Dict[str, Any]) -> None:
         raise ConfigError("name must be a non-empty string without '/'")
 
 
-def model_cfg(cfg: Mapping[str, Any]) -> HourglassConfig:
-    return HourglassConfig.from_json(cfg["model"])
+def model_cfg(cfg: Mapping[str, Any]) -> NetConfig:
+    return net_config(cfg["model"])
 
 
 def loss_cfg(cfg: Mapping[str, Any]) -> LossConfig:

@@ -10,12 +10,12 @@ import torch
 from .data import Batch, Track, unpadded
 from .inference import chunked_mask, sdr
 from .losses import LossConfig, batch_loss
-from .model import HourglassNet
+from .networks import MaskNet
 from .transforms import SignalConfig, make_filterbanks
 
 
 @torch.no_grad()
-def crop_loss(net: HourglassNet, batches: Sequence[Batch], loss: LossConfig, device: torch.device) -> float:
+def crop_loss(net: MaskNet, batches: Sequence[Batch], loss: LossConfig, device: torch.device) -> float:
     """Mean training loss over fixed validation crops (eval mode; the mode is restored)."""
     was = net.training
     net.eval()
@@ -28,7 +28,7 @@ def crop_loss(net: HourglassNet, batches: Sequence[Batch], loss: LossConfig, dev
 
 @torch.no_grad()
 def track_sdrs(
-    net: Optional[HourglassNet],
+    net: Optional[MaskNet],
     tracks: Sequence[Track],
     signal: SignalConfig = SignalConfig(),
     max_seconds: float = 30.0,

@@ -17,7 +17,8 @@ from typing import Any, Callable, Dict, Mapping, Optional
 
 import torch
 
-from .model import ExportWrapper, HourglassConfig, HourglassNet, count_trainable_params
+from .model import ExportWrapper, HourglassConfig, count_trainable_params
+from .networks import MaskNet, NetConfig, net_config
 from .onnx_proto import read_onnx_summary
 from .transforms import SignalConfig
 
@@ -27,7 +28,7 @@ INPUT_NAME = "magnitude"
 OUTPUT_NAME = "mask"
 
 
-def export_onnx(model: HourglassNet, path: str, frames: int = 64, opset: int = 13, mask_power: float = 1.0) -> None:
+def export_onnx(model: MaskNet, path: str, frames: int = 64, opset: int = 13, mask_power: float = 1.0) -> None:
     """Write ``ExportWrapper(model, mask_power)`` in eval mode to ``path`` (ONNX, dynamic batch axis).
 
     The caller's ``model`` is not modified (a CPU copy is exported).
@@ -66,7 +67,7 @@ def git_commit(repo_dir: Optional[str] = None) -> Optional[str]:
 
 
 def build_manifest(
-    config: HourglassConfig,
+    config: NetConfig,
     trainable_params: int,
     meta: Mapping[str, Any],
     signal: SignalConfig = SignalConfig(),
@@ -77,7 +78,7 @@ def build_manifest(
     name = str(meta.get("name", meta.get("instrument", "model")))
     instrument = str(meta.get("instrument", name))
     shape = ["batch", 1, signal.nb_bins, signal.chunk_frames]
-    architecture: Dict[str, Any] = {"type": "hourglass"}
+    architecture: Dict[str, Any] = {"type": "hourglass" if isinstance(config, HourglassConfig) else "recurrent"}
     architecture.update(config.to_json())
     architecture["trainable_params"] = int(trainable_params)
     training: Dict[str, Any] = {
@@ -98,7 +99,7 @@ def build_manifest(
         "format_version": FORMAT_VERSION,
         "name": name,
         "instrument": instrument,
-        "description": str(meta.get("description", f"{instrument} mask network (stacked hourglass)")),
+        "description": str(meta.get("description", f"{instrument} mask network")),
         "license": str(meta.get("license", "MIT")),
         "signal": signal.to_json(),
         "input": {"name": INPUT_NAME, "shape": shape, "normalisation": "chunk-max", "normalisation_in_model": True},
@@ -112,8 +113,8 @@ def build_manifest(
 
 def write_model_package(
     out_dir: str,
-    model: HourglassNet,
-    config: Optional[HourglassConfig] = None,
+    model: MaskNet,
+    config: Optional[NetConfig] = None,
     meta: Optional[Mapping[str, Any]] = None,
     signal: SignalConfig = SignalConfig(),
     opset: int = 13,
@@ -145,13 +146,13 @@ def dump_json(value: Any) -> str:
     return re.sub(r"\[\s*\n\s*([^\[\]{}]*?)\s*\]", lambda m: "[" + re.sub(r",\s*\n\s*", ", ", m.group(1)) + "]", text) + "\n"
 
 
-def load_manifest_config(path: str) -> HourglassConfig:
-    """``HourglassConfig`` rebuilt from a ``model.json`` (its ``architecture`` object)."""
+def load_manifest_config(path: str) -> NetConfig:
+    """The network config rebuilt from a ``model.json`` (its ``architecture`` object)."""
     with open(path) as f:
         manifest = json.load(f)
     if manifest.get("format") != FORMAT:
         raise ValueError(f"{path}: not a {FORMAT} manifest")
-    return HourglassConfig.from_json(manifest["architecture"])
+    return net_config(manifest["architecture"])
 
 
 def export_checkpoint(
@@ -211,7 +212,7 @@ def export_checkpoint(
         "config": cfg,
         **({"mask_power_calibration": calibration} if calibration is not None else {}),
     }
-    description = description or cfg["export"].get("description") or f"{instrument} separation mask (stacked hourglass, {count_trainable_params(net):,} params)"
+    description = description or cfg["export"].get("description") or f"{instrument} separation mask ({'stacked hourglass' if isinstance(net.cfg, HourglassConfig) else 'recurrent'}, {count_trainable_params(net):,} params)"
     return write_model_package(
         out_dir,
         net,

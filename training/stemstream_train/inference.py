@@ -14,7 +14,8 @@ from typing import Dict
 import torch
 from torch import Tensor
 
-from .model import ExportWrapper, HourglassNet
+from .model import ExportWrapper
+from .networks import MaskNet
 
 
 def chunk_weights(chunk: int) -> Tensor:
@@ -24,7 +25,7 @@ def chunk_weights(chunk: int) -> Tensor:
 
 
 @torch.no_grad()
-def chunked_mask(net: HourglassNet, mix_mag: Tensor, chunk: int = 64, step: int = 32, batch: int = 8, mask_power: float = 1.0) -> Tensor:
+def chunked_mask(net: MaskNet, mix_mag: Tensor, chunk: int = 64, step: int = 32, batch: int = 8, mask_power: float = 1.0) -> Tensor:
     """``mix_mag``: ``[nb_bins, nb_frames]`` raw magnitude -> mask ``[nb_bins, nb_frames]`` in [0, 1]
     (each chunk's mask raised to ``mask_power`` before stitching, as the exported graph does).
 
@@ -63,7 +64,7 @@ def sdr(reference: Tensor, estimate: Tensor, eps: float = 1e-9) -> float:
     return 10.0 * torch.log10(torch.tensor(num / den)).item()
 
 
-def separate_spectrogram(net: HourglassNet, mix: Tensor, chunk: int = 64, step: int = 32) -> Dict[str, Tensor]:
+def separate_spectrogram(net: MaskNet, mix: Tensor, chunk: int = 64, step: int = 32) -> Dict[str, Tensor]:
     """``mix``: complex ``[nb_bins, nb_frames]`` -> complex ``instrument`` (mask * mix, mix phase)
     and ``rest`` (mix - instrument), same shape."""
     mask = chunked_mask(net, mix.abs().to(torch.float32), chunk, step)

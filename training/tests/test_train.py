@@ -19,6 +19,8 @@ from stemstream_train import config as config_mod
 from stemstream_train.checkpoint import load_checkpoint, model_from_checkpoint
 from stemstream_train.export import export_checkpoint, load_manifest_config
 from stemstream_train.model import HourglassNet, count_trainable_params, masks_in
+from stemstream_train.networks import build_net
+from stemstream_train.recurrent import RecurrentConfig, RecurrentMaskNet
 from stemstream_train.onnx_proto import read_onnx_summary
 from stemstream_train.schedule import fitted_steps, lr_at
 
@@ -37,13 +39,32 @@ def quiet(fn, *args, **kwargs):
 
 class ConfigTest(unittest.TestCase):
     def test_shipped_configs_resolve_with_expected_sizes(self) -> None:
-        expected = {"tiny-test": None, "guitar-small": 409_713, "piano-small": 409_713, "guitar-live-q": 770_753, "guitar-hq": 7_713_857, "piano-hq": 7_713_857}
+        expected = {"tiny-test": None, "guitar-small": 409_713, "piano-small": 409_713, "guitar-live-q": 770_753, "guitar-hq": 7_713_857, "piano-hq": 7_713_857, "piano-recurrent": 6_045_184}
         for path in sorted(glob.glob(os.path.join(TRAINING, "configs", "*.yaml"))):
             name = os.path.basename(path)[:-5]
             cfg = config_mod.resolve(config_mod.load_file(path))
             self.assertEqual(cfg["name"], name)
             if expected.get(name):
-                self.assertEqual(count_trainable_params(HourglassNet(config_mod.model_cfg(cfg))), expected[name], name)
+                self.assertEqual(count_trainable_params(build_net(config_mod.model_cfg(cfg))), expected[name], name)
+
+    def test_model_type_picks_the_network_and_its_keys(self) -> None:
+        cfg = config_mod.resolve({"model": {"type": "recurrent", "hidden": 64}})
+        self.assertEqual(cfg["model"], {**RecurrentConfig(hidden=64).to_json()})
+        self.assertIsInstance(build_net(config_mod.model_cfg(cfg)), RecurrentMaskNet)
+        # An override names the type as well, and a later layer wins.
+        self.assertEqual(config_mod.resolve(overrides=["model.type=recurrent", "model.layers=2"])["model"]["layers"], 2)
+        self.assertEqual(config_mod.resolve({"model": {"type": "recurrent"}}, {"model": {"type": "hourglass"}})["model"]["type"], "hourglass")
+        self.assertIsInstance(build_net(config_mod.model_cfg(config_mod.resolve())), HourglassNet)
+        # Each type's keys are checked against its own; frames need not be a multiple of 64.
+        with self.assertRaisesRegex(config_mod.ConfigError, "'model.hourglass_filters' for model.type 'recurrent'"):
+            config_mod.resolve({"model": {"type": "recurrent", "hourglass_filters": 8}})
+        with self.assertRaisesRegex(config_mod.ConfigError, "model.hidden"):
+            config_mod.resolve({"model": {"hidden": 8}})
+        with self.assertRaisesRegex(config_mod.ConfigError, "model.type"):
+            config_mod.resolve(overrides=["model.type=transformer"])
+        with self.assertRaisesRegex(config_mod.ConfigError, "hidden"):
+            config_mod.resolve(overrides=["model.type=recurrent", "model.hidden=7"])
+        self.assertEqual(config_mod.resolve(overrides=["model.type=recurrent", "train.frames=48"])["train"]["frames"], 48)
 
     def test_unknown_keys_and_bad_values_rejected(self) -> None:
         with self.assertRaisesRegex(config_mod.ConfigError, "trian"):
@@ -404,3 +425,34 @@ class TrainerTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RecurrentTrainerTest(unittest.TestCase):
+    """The recurrent network through the same trainer, checkpoint and export (a few seconds)."""
+
+    def test_trains_resumes_and_exports(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            train_dir = write_dataset(os.path.join(tmp, "train"), nb_tracks=4, seconds=3.0, seed=0)
+            layer = {
+                "name": "rec", "runs_dir": os.path.join(tmp, "runs"), "data": {"train": train_dir, "val": None},
+                "model": {"type": "recurrent", "hidden": 16, "layers": 1, "bn_momentum": 0.1},
+                "train": {"steps": 30, "checkpoint_every": 100, "ema": 0.9, "lr": 0.01},
+            }
+            tiny = {k: v for k, v in config_mod.load_file(TINY).items() if k != "model"}  # its model is an hourglass
+            cfg = config_mod.resolve(tiny, layer)
+            first = quiet(train_script.train, cfg, stop_after=20)
+            self.assertEqual((first["status"], first["step"]), ("stop-after", 20))
+            saved = load_checkpoint(os.path.join(tmp, "runs", "rec", "last.pt"))
+            self.assertEqual(saved["step"], 20)
+            self.assertEqual(quiet(train_script.train, cfg, resume=saved)["step"], 30)
+            with open(os.path.join(tmp, "runs", "rec", "log.jsonl")) as f:
+                losses = [e["loss"] for e in map(json.loads, f) if e["kind"] == "train"]
+            self.assertEqual(len(losses), 30)
+            first5, last5 = sum(losses[:5]) / 5, sum(losses[-5:]) / 5
+            self.assertLess(last5, 0.8 * first5, f"loss did not decrease: {first5:.5f} -> {last5:.5f}")
+            out = os.path.join(tmp, "pkg")
+            manifest = export_checkpoint(os.path.join(tmp, "runs", "rec", "last.pt"), out, name="rec")
+            self.assertEqual(manifest["architecture"]["type"], "recurrent")
+            self.assertEqual(manifest["architecture"]["trainable_params"], count_trainable_params(RecurrentMaskNet(RecurrentConfig(hidden=16, layers=1))))
+            self.assertEqual(load_manifest_config(os.path.join(out, "model.json")), config_mod.model_cfg(cfg))
+            self.assertEqual(read_onnx_summary(os.path.join(out, "model.onnx")).outputs[0].shape, ["batch", 1, 769, 64])
