@@ -334,6 +334,9 @@ def train(cfg: Dict[str, Any], resume: Optional[Dict[str, Any]] = None, stop_aft
             save_checkpoint(os.path.join(run_dir, "last.pt"), state())
     record({"kind": "end", "step": step, "status": status, "elapsed_s": round(elapsed, 1)})
     log(f"{status} at step {step}; checkpoint {os.path.join(run_dir, 'last.pt')}")
+    # DDP's reducer must go while the process group lives: freed on return, after finish(), it
+    # hung a rank in teardown (seen once in a clean-clone CI run, rank 1 stuck on leaving train()).
+    del masks_of, trained
     ranks.finish()
     return {"status": status, "step": step, "run_dir": run_dir, "signum": stopper.signum}
 
