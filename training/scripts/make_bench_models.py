@@ -15,10 +15,17 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from stemstream_train import config as config_mod  # noqa: E402
 from stemstream_train.export import write_model_package  # noqa: E402
 from stemstream_train.model import HourglassConfig  # noqa: E402
 from stemstream_train.networks import NetConfig, build_net  # noqa: E402
-from stemstream_train.recurrent import RecurrentConfig  # noqa: E402
+
+
+def from_config(name: str) -> NetConfig:
+    """The network of ``training/configs/<name>.yaml``."""
+    path = os.path.join(os.path.dirname(HERE), "configs", f"{name}.yaml")
+    return config_mod.model_cfg(config_mod.resolve(config_mod.load_file(path)))
+
 
 SIZES: dict[str, NetConfig] = {
     # The thesis: 64-128-128-128-256 / 192 / 6 levels, 7,713,857 parameters.
@@ -26,12 +33,9 @@ SIZES: dict[str, NetConfig] = {
     # The two live sizes measured in ../shared/notes/measurements.md.
     "f64": HourglassConfig(initial_filters=(16, 32, 32, 32, 64), hourglass_filters=64, end_filters=(64, 64)),
     "f32": HourglassConfig(initial_filters=(8, 16, 16, 16, 32), hourglass_filters=32, end_filters=(32, 32)),
-    # The shipped live hourglass (configs/guitar-small.yaml, 409,713 parameters).
-    "live": HourglassConfig(
-        initial_filters=(12, 16, 16, 16, 32), hourglass_filters=48, end_filters=(32, 32), dropout=0.0, freq_downsample=2, input_power=0.3
-    ),
-    # The recurrent network of configs/piano-recurrent.yaml (6,045,184 parameters).
-    "rnn512": RecurrentConfig(hidden=512, layers=3),
+    # The shipped live hourglass (409,713 parameters) and the recurrent network (6,045,184).
+    "live": from_config("guitar-small"),
+    "rnn512": from_config("piano-recurrent"),
 }
 
 

@@ -78,8 +78,7 @@ def build_manifest(
     name = str(meta.get("name", meta.get("instrument", "model")))
     instrument = str(meta.get("instrument", name))
     shape = ["batch", 1, signal.nb_bins, signal.chunk_frames]
-    architecture: Dict[str, Any] = {"type": "hourglass" if isinstance(config, HourglassConfig) else "recurrent"}
-    architecture.update(config.to_json())
+    architecture: Dict[str, Any] = config.to_json()  # starts with its type
     architecture["trainable_params"] = int(trainable_params)
     training: Dict[str, Any] = {
         "data": "",

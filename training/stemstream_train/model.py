@@ -80,7 +80,7 @@ class HourglassConfig:
         return 2 ** self.levels
 
     def to_json(self) -> Dict[str, Any]:
-        d = asdict(self)
+        d: Dict[str, Any] = {"type": "hourglass", **asdict(self)}  # the model.type networks.py reads
         for k in ("initial_filters", "initial_kernels", "end_filters"):
             d[k] = list(d[k])
         return d

@@ -25,11 +25,7 @@ def net_type(section: Mapping[str, Any]) -> str:
 
 def default_section(kind: str) -> Dict[str, Any]:
     """The defaults of one network type as a config section (with its ``type``)."""
-    if kind == "recurrent":
-        return RecurrentConfig().to_json()
-    if kind == "hourglass":
-        return {"type": "hourglass", **HourglassConfig().to_json()}
-    raise ValueError(f"model.type must be one of {', '.join(TYPES)}, got {kind!r}")
+    return net_config({"type": kind}).to_json()
 
 
 def net_config(section: Mapping[str, Any]) -> NetConfig:
