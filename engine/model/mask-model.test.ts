@@ -11,7 +11,7 @@ function readF32(path: string): Float32Array {
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
 
-for (const name of ['tiny', 'small', 'head', 'recurrent']) {
+for (const name of ['tiny', 'small', 'head', 'recurrent', 'ensemble']) {
   test(`onnxruntime-node gives PyTorch's mask for the same weights and input (${name} fixture)`, async () => {
     const dir = repoPath('engine', 'model', 'fixtures', name);
     const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as { shape: number[]; tolerance_max_abs: number };

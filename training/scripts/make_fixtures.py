@@ -4,7 +4,8 @@
 Writes, for each of ``tiny`` (4-8-8-8-8 / f 8), ``small`` (8-16-16-16-32 / f 32, live size),
 ``head`` (tiny widths with the stride-4 stem, compressed input and full-resolution head of
 ``configs/guitar-live-q.yaml``) and ``recurrent`` (the recurrent network, hidden 32, 2 BLSTM layers:
-onnxruntime's LSTM op against PyTorch's):
+onnxruntime's LSTM op against PyTorch's) and ``ensemble`` (the tiny hourglass at mask power 0.7
+and a one-layer recurrent network, averaged: ``export_ensemble`` from checkpoints):
   engine/model/fixtures/<name>/model.onnx, model.json   the model package (random weights, eval mode)
   engine/model/fixtures/<name>/parity-input.f32         [3, 1, 769, 64] float32 LE raw magnitude
   engine/model/fixtures/<name>/parity-mask.f32          [3, 1, 769, 64] float32 LE, ExportWrapper output
@@ -22,7 +23,8 @@ import argparse
 import math
 import os
 import sys
-from typing import Dict, List, Optional
+import tempfile
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -30,7 +32,9 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from stemstream_train.export import dump_json, write_model_package  # noqa: E402
+from stemstream_train.checkpoint import save_checkpoint  # noqa: E402
+from stemstream_train.ensemble import EnsembleWrapper  # noqa: E402
+from stemstream_train.export import dump_json, export_ensemble, write_model_package  # noqa: E402
 from stemstream_train.model import ExportWrapper, HourglassConfig, HourglassNet, normalise_chunk  # noqa: E402
 from stemstream_train.networks import MaskNet, NetConfig, build_net  # noqa: E402
 from stemstream_train.recurrent import RecurrentConfig  # noqa: E402
@@ -48,6 +52,11 @@ FIXTURES: Dict[str, NetConfig] = {
         freq_downsample=4, input_power=0.3, full_res_head=4,
     ),
     "recurrent": RecurrentConfig(hidden=32, layers=2),
+}
+
+# Ensemble fixtures: members (network, mask power), exported from checkpoints as users do.
+ENSEMBLES: Dict[str, Tuple[Tuple[NetConfig, float], ...]] = {
+    "ensemble": ((FIXTURES["tiny"], 0.7), (RecurrentConfig(hidden=32, layers=1), 1.0)),
 }
 
 
@@ -95,31 +104,9 @@ def calibrate_output(net: MaskNet, x: torch.Tensor) -> None:
         out.bias.copy_(0.5 - a * (mean - out.bias))
 
 
-def build(name: str, cfg: NetConfig, out_root: str, signal: SignalConfig) -> Dict[str, float]:
-    gen = torch.Generator().manual_seed(SEED + sum(map(ord, name)))
-    torch.manual_seed(SEED)
-    net = build_net(cfg)
-    randomise(net, gen)
-    net.eval()
-    x = parity_input(signal, gen)
-    calibrate_output(net, x)
-    out_dir = os.path.join(out_root, name)
-    write_model_package(
-        out_dir,
-        net,
-        cfg,
-        meta={
-            "name": f"fixture-{name}",
-            "instrument": "guitar",
-            "description": f"Untrained {name} {'hourglass' if isinstance(cfg, HourglassConfig) else 'network'} with random weights: ONNX parity fixture, separates nothing",
-            "license": "MIT",
-            "training": {"data": "none (random weights, seed %d)" % SEED, "commit": None},
-            "metrics": {},
-        },
-        signal=signal,
-    )
-    with torch.no_grad():
-        mask = ExportWrapper(net).eval()(x)
+def write_parity(out_dir: str, x: torch.Tensor, mask: torch.Tensor) -> float:
+    """Write parity-input.f32, parity-mask.f32 and parity.json; returns the fraction of mask values
+    strictly inside (0, 1) on the two audible items."""
     x.numpy().astype("<f4").tofile(os.path.join(out_dir, "parity-input.f32"))
     mask.numpy().astype("<f4").tofile(os.path.join(out_dir, "parity-mask.f32"))
     m = mask.numpy()
@@ -149,13 +136,72 @@ def build(name: str, cfg: NetConfig, out_root: str, signal: SignalConfig) -> Dic
     }
     with open(os.path.join(out_dir, "parity.json"), "w") as f:
         f.write(dump_json(desc))
+    return interior
+
+
+def build(name: str, cfg: NetConfig, out_root: str, signal: SignalConfig) -> Dict[str, float]:
+    gen = torch.Generator().manual_seed(SEED + sum(map(ord, name)))
+    torch.manual_seed(SEED)
+    net = build_net(cfg)
+    randomise(net, gen)
+    net.eval()
+    x = parity_input(signal, gen)
+    calibrate_output(net, x)
+    out_dir = os.path.join(out_root, name)
+    write_model_package(
+        out_dir,
+        net,
+        cfg,
+        meta={
+            "name": f"fixture-{name}",
+            "instrument": "guitar",
+            "description": f"Untrained {name} {'hourglass' if isinstance(cfg, HourglassConfig) else 'network'} with random weights: ONNX parity fixture, separates nothing",
+            "license": "MIT",
+            "training": {"data": "none (random weights, seed %d)" % SEED, "commit": None},
+            "metrics": {},
+        },
+        signal=signal,
+    )
+    with torch.no_grad():
+        mask = ExportWrapper(net).eval()(x)
+    interior = write_parity(out_dir, x, mask)
+    return {"onnx_bytes": os.path.getsize(os.path.join(out_dir, "model.onnx")), "interior": interior}
+
+
+def build_ensemble(name: str, members: Tuple[Tuple[NetConfig, float], ...], out_root: str, signal: SignalConfig) -> Dict[str, float]:
+    gen = torch.Generator().manual_seed(SEED + sum(map(ord, name)))
+    torch.manual_seed(SEED)
+    x = parity_input(signal, gen)
+    out_dir = os.path.join(out_root, name)
+    wrappers: List[ExportWrapper] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, (cfg, power) in enumerate(members):
+            net = build_net(cfg)
+            randomise(net, gen)
+            net.eval()
+            calibrate_output(net, x)
+            wrappers.append(ExportWrapper(net, power).eval())
+            paths.append((os.path.join(tmp, f"member{i}.pt"), power))
+            config = {"instrument": "guitar", "model": cfg.to_json(), "data": {"train": "none", "description": "none (random weights, seed %d)" % SEED}}
+            save_checkpoint(paths[-1][0], {"config": config, "model": net.state_dict(), "step": 0})
+        manifest = export_ensemble(paths, out_dir, f"fixture-{name}", description=f"Untrained {name} of {len(members)} networks with random weights: ONNX parity fixture, separates nothing", signal=signal)
+    # Deterministic on disk: no temporary paths, no commit.
+    for i, member in enumerate(manifest["architecture"]["members"]):
+        member["checkpoint"] = f"member{i}.pt"
+    manifest["training"]["commit"] = None
+    with open(os.path.join(out_dir, "model.json"), "w") as f:
+        f.write(dump_json(manifest))
+    with torch.no_grad():
+        mask = EnsembleWrapper(wrappers).eval()(x)
+    interior = write_parity(out_dir, x, mask)
     return {"onnx_bytes": os.path.getsize(os.path.join(out_dir, "model.onnx")), "interior": interior}
 
 
 def get_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", default=os.path.join(REPO, "engine", "model", "fixtures"), help="fixtures root")
-    p.add_argument("--only", choices=sorted(FIXTURES), action="append", help="build only these fixtures")
+    p.add_argument("--only", choices=sorted([*FIXTURES, *ENSEMBLES]), action="append", help="build only these fixtures")
     return p
 
 
@@ -163,8 +209,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
     torch.set_num_threads(1)  # deterministic reductions
     signal = SignalConfig()
-    for name in args.only or sorted(FIXTURES):
-        info = build(name, FIXTURES[name], args.out, signal)
+    for name in args.only or sorted([*FIXTURES, *ENSEMBLES]):
+        info = build(name, FIXTURES[name], args.out, signal) if name in FIXTURES else build_ensemble(name, ENSEMBLES[name], args.out, signal)
         print(f"{name}: model.onnx {info['onnx_bytes']} bytes, {info['interior'] * 100:.1f}% of mask values inside (0,1)")
     return 0
 

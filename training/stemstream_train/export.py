@@ -2,7 +2,8 @@
 
 The exported graph is :class:`ExportWrapper`: raw magnitude ``[batch, 1, 769, frames]`` named
 ``magnitude`` -> clipped mask ``[batch, 1, 769, frames]`` named ``mask``; batch is dynamic,
-frames fixed at export (64, the chunk size).
+frames fixed at export (64, the chunk size). An ensemble package's graph is ``EnsembleWrapper``
+(``ensemble.py``), the mean of several such wrappers, behind the same two names.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import re
 import subprocess
 import warnings
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
 
@@ -21,6 +22,9 @@ from .model import ExportWrapper, HourglassConfig, count_trainable_params
 from .networks import MaskNet, NetConfig, net_config
 from .onnx_proto import read_onnx_summary
 from .transforms import SignalConfig
+
+if TYPE_CHECKING:
+    from .ensemble import EnsembleConfig
 
 FORMAT = "stemstream-model"
 FORMAT_VERSION = 1
@@ -34,14 +38,18 @@ def export_onnx(model: MaskNet, path: str, frames: int = 64, opset: int = 13, ma
     The caller's ``model`` is not modified (a CPU copy is exported).
     """
     net = copy.deepcopy(model).cpu().eval()
-    wrapper = ExportWrapper(net, mask_power).eval()
-    dummy = torch.rand(1, 1, net.cfg.nb_bins, frames)
+    export_graph(ExportWrapper(net, mask_power).eval(), net.cfg.nb_bins, path, frames, opset)
+
+
+def export_graph(graph: torch.nn.Module, nb_bins: int, path: str, frames: int = 64, opset: int = 13) -> None:
+    """Trace ``graph`` (magnitude ``[batch, 1, nb_bins, frames]`` -> mask of that shape) to ``path``."""
+    dummy = torch.rand(1, 1, nb_bins, frames)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # The tracer warns about skipped shape checks and prim::Constant shape inference: expected.
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            wrapper,
+            graph,
             (dummy,),
             path,
             input_names=[INPUT_NAME],
@@ -51,6 +59,15 @@ def export_onnx(model: MaskNet, path: str, frames: int = 64, opset: int = 13, ma
             do_constant_folding=True,
             training=torch.onnx.TrainingMode.EVAL,
         )
+
+
+def check_feeds(onnx_path: str, signal: SignalConfig) -> None:
+    """RuntimeError unless the graph reads ``magnitude`` and writes ``mask``, both ``[batch, 1, bins, chunk]``."""
+    summary = read_onnx_summary(onnx_path)
+    expected = ["batch", 1, signal.nb_bins, signal.chunk_frames]
+    got = [(v.name, v.shape) for v in summary.inputs + summary.outputs]
+    if got != [(INPUT_NAME, expected), (OUTPUT_NAME, expected)]:
+        raise RuntimeError(f"exported graph has unexpected inputs/outputs: {got}")
 
 
 def git_commit(repo_dir: Optional[str] = None) -> Optional[str]:
@@ -67,7 +84,7 @@ def git_commit(repo_dir: Optional[str] = None) -> Optional[str]:
 
 
 def build_manifest(
-    config: NetConfig,
+    config: Union[NetConfig, "EnsembleConfig"],
     trainable_params: int,
     meta: Mapping[str, Any],
     signal: SignalConfig = SignalConfig(),
@@ -127,11 +144,7 @@ def write_model_package(
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
     export_onnx(model, onnx_path, frames=signal.chunk_frames, opset=opset, mask_power=mask_power)
-    summary = read_onnx_summary(onnx_path)
-    expected = ["batch", 1, signal.nb_bins, signal.chunk_frames]
-    got = [(v.name, v.shape) for v in summary.inputs + summary.outputs]
-    if got != [(INPUT_NAME, expected), (OUTPUT_NAME, expected)]:
-        raise RuntimeError(f"exported graph has unexpected inputs/outputs: {got}")
+    check_feeds(onnx_path, signal)
     manifest = build_manifest(config, count_trainable_params(model), meta or {}, signal, opset, mask_power)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         f.write(dump_json(manifest))
@@ -219,3 +232,55 @@ def export_checkpoint(
         {"name": name, "instrument": instrument, "description": description, "license": cfg["export"].get("license", "MIT"), "training": training, "metrics": metrics},
         mask_power=mask_power,
     )
+
+
+def export_ensemble(
+    members: Sequence[Tuple[str, float]],
+    out_dir: str,
+    name: str,
+    instrument: Optional[str] = None,
+    description: Optional[str] = None,
+    signal: SignalConfig = SignalConfig(),
+    opset: int = 13,
+) -> Dict[str, Any]:
+    """Write a package whose graph averages the masks of ``members``, ``(checkpoint, mask_power)``
+    pairs (see ``ensemble.py``). Members must agree on the instrument; ``model.json`` records each
+    member's network, mask power, checkpoint and steps."""
+    from .checkpoint import model_from_checkpoint
+    from .ensemble import EnsembleConfig, EnsembleMember, EnsembleWrapper
+
+    wrappers: List[ExportWrapper] = []
+    records: List[EnsembleMember] = []
+    datas: List[str] = []
+    instruments = set()
+    duration = 0.0
+    for path, power in members:
+        net, ckpt = model_from_checkpoint(path)
+        if net.cfg.nb_bins != signal.nb_bins:
+            raise ValueError(f"{path}: {net.cfg.nb_bins} bins, the signal has {signal.nb_bins}")
+        cfg = ckpt["config"]
+        instruments.add(cfg.get("instrument", "guitar"))
+        wrappers.append(ExportWrapper(net, power).eval())
+        params = count_trainable_params(net)
+        records.append(EnsembleMember({**net.cfg.to_json(), "trainable_params": params}, float(power), os.path.normpath(path), int(ckpt["step"])))
+        data = cfg["data"].get("description") or str(cfg["data"]["train"])
+        if data not in datas:
+            datas.append(data)
+        duration += float(ckpt.get("elapsed_s", 0.0))
+    if instrument is None:
+        if len(instruments) != 1:
+            raise ValueError(f"members disagree on the instrument ({', '.join(sorted(instruments))}); name one")
+        instrument = instruments.pop()
+    config = EnsembleConfig(records)
+    os.makedirs(out_dir, exist_ok=True)
+    onnx_path = os.path.join(out_dir, "model.onnx")
+    graph = EnsembleWrapper(wrappers).eval()
+    export_graph(graph, signal.nb_bins, onnx_path, frames=signal.chunk_frames, opset=opset)
+    check_feeds(onnx_path, signal)
+    total = sum(r.architecture["trainable_params"] for r in records)
+    training = {"data": " + ".join(datas), "steps": sum(r.steps for r in records), "duration_s": round(duration, 1)}
+    description = description or f"{instrument} separation mask (mean of {len(records)} networks, {total:,} params)"
+    manifest = build_manifest(config, total, {"name": name, "instrument": instrument, "description": description, "training": training}, signal, opset)
+    with open(os.path.join(out_dir, "model.json"), "w") as f:
+        f.write(dump_json(manifest))
+    return manifest
