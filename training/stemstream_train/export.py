@@ -37,8 +37,12 @@ def export_onnx(model: MaskNet, path: str, frames: int = 64, opset: int = 13, ma
 
     The caller's ``model`` is not modified (a CPU copy is exported).
     """
-    net = copy.deepcopy(model).cpu().eval()
-    export_graph(ExportWrapper(net, mask_power).eval(), net.cfg.nb_bins, path, frames, opset)
+    export_graph(export_wrapper(model, mask_power), model.cfg.nb_bins, path, frames, opset)
+
+
+def export_wrapper(model: MaskNet, mask_power: float = 1.0) -> ExportWrapper:
+    """``ExportWrapper`` around a CPU copy of ``model`` in eval mode: the graph a package ships."""
+    return ExportWrapper(copy.deepcopy(model).cpu().eval(), mask_power).eval()
 
 
 def export_graph(graph: torch.nn.Module, nb_bins: int, path: str, frames: int = 64, opset: int = 13) -> None:
@@ -140,12 +144,27 @@ def write_model_package(
 
     Checks the written graph's feeds (name, ``[batch, 1, 769, chunk_frames]``) before writing the JSON.
     """
-    config = config or model.cfg
+    graph = export_wrapper(model, mask_power)
+    return write_graph_package(out_dir, graph, config or model.cfg, count_trainable_params(model), meta or {}, signal, opset, mask_power)
+
+
+def write_graph_package(
+    out_dir: str,
+    graph: torch.nn.Module,
+    config: Union[NetConfig, "EnsembleConfig"],
+    trainable_params: int,
+    meta: Mapping[str, Any],
+    signal: SignalConfig = SignalConfig(),
+    opset: int = 13,
+    mask_power: float = 1.0,
+) -> Dict[str, Any]:
+    """Trace ``graph`` to ``out_dir/model.onnx``, check its feeds, then write ``out_dir/model.json``
+    (``build_manifest``); returns the manifest dict. Both package kinds are written here."""
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
-    export_onnx(model, onnx_path, frames=signal.chunk_frames, opset=opset, mask_power=mask_power)
+    export_graph(graph, signal.nb_bins, onnx_path, frames=signal.chunk_frames, opset=opset)
     check_feeds(onnx_path, signal)
-    manifest = build_manifest(config, count_trainable_params(model), meta or {}, signal, opset, mask_power)
+    manifest = build_manifest(config, trainable_params, meta, signal, opset, mask_power)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         f.write(dump_json(manifest))
     return manifest
@@ -260,7 +279,7 @@ def export_ensemble(
             raise ValueError(f"{path}: {net.cfg.nb_bins} bins, the signal has {signal.nb_bins}")
         cfg = ckpt["config"]
         instruments.add(cfg.get("instrument", "guitar"))
-        wrappers.append(ExportWrapper(net, power).eval())
+        wrappers.append(export_wrapper(net, power))
         params = count_trainable_params(net)
         records.append(EnsembleMember({**net.cfg.to_json(), "trainable_params": params}, float(power), os.path.normpath(path), int(ckpt["step"])))
         data = cfg["data"].get("description") or str(cfg["data"]["train"])
@@ -271,16 +290,8 @@ def export_ensemble(
         if len(instruments) != 1:
             raise ValueError(f"members disagree on the instrument ({', '.join(sorted(instruments))}); name one")
         instrument = instruments.pop()
-    config = EnsembleConfig(records)
-    os.makedirs(out_dir, exist_ok=True)
-    onnx_path = os.path.join(out_dir, "model.onnx")
-    graph = EnsembleWrapper(wrappers).eval()
-    export_graph(graph, signal.nb_bins, onnx_path, frames=signal.chunk_frames, opset=opset)
-    check_feeds(onnx_path, signal)
     total = sum(r.architecture["trainable_params"] for r in records)
     training = {"data": " + ".join(datas), "steps": sum(r.steps for r in records), "duration_s": round(duration, 1)}
     description = description or f"{instrument} separation mask (mean of {len(records)} networks, {total:,} params)"
-    manifest = build_manifest(config, total, {"name": name, "instrument": instrument, "description": description, "training": training}, signal, opset)
-    with open(os.path.join(out_dir, "model.json"), "w") as f:
-        f.write(dump_json(manifest))
-    return manifest
+    meta = {"name": name, "instrument": instrument, "description": description, "training": training}
+    return write_graph_package(out_dir, EnsembleWrapper(wrappers).eval(), EnsembleConfig(records), total, meta, signal, opset)
