@@ -144,27 +144,23 @@ def write_model_package(
 
     Checks the written graph's feeds (name, ``[batch, 1, 769, chunk_frames]``) before writing the JSON.
     """
-    graph = export_wrapper(model, mask_power)
-    return write_graph_package(out_dir, graph, config or model.cfg, count_trainable_params(model), meta or {}, signal, opset, mask_power)
+    manifest = build_manifest(config or model.cfg, count_trainable_params(model), meta or {}, signal, opset, mask_power)
+    return write_graph_package(out_dir, export_wrapper(model, mask_power), manifest, signal, opset)
 
 
 def write_graph_package(
     out_dir: str,
     graph: torch.nn.Module,
-    config: Union[NetConfig, "EnsembleConfig"],
-    trainable_params: int,
-    meta: Mapping[str, Any],
+    manifest: Dict[str, Any],
     signal: SignalConfig = SignalConfig(),
     opset: int = 13,
-    mask_power: float = 1.0,
 ) -> Dict[str, Any]:
-    """Trace ``graph`` to ``out_dir/model.onnx``, check its feeds, then write ``out_dir/model.json``
-    (``build_manifest``); returns the manifest dict. Both package kinds are written here."""
+    """Trace ``graph`` to ``out_dir/model.onnx``, check its feeds, then write ``manifest`` (from
+    ``build_manifest``) as ``out_dir/model.json``; returns it. Both package kinds are written here."""
     os.makedirs(out_dir, exist_ok=True)
     onnx_path = os.path.join(out_dir, "model.onnx")
     export_graph(graph, signal.nb_bins, onnx_path, frames=signal.chunk_frames, opset=opset)
     check_feeds(onnx_path, signal)
-    manifest = build_manifest(config, trainable_params, meta, signal, opset, mask_power)
     with open(os.path.join(out_dir, "model.json"), "w") as f:
         f.write(dump_json(manifest))
     return manifest
@@ -294,4 +290,5 @@ def export_ensemble(
     training = {"data": " + ".join(datas), "steps": sum(r.steps for r in records), "duration_s": round(duration, 1)}
     description = description or f"{instrument} separation mask (mean of {len(records)} networks, {total:,} params)"
     meta = {"name": name, "instrument": instrument, "description": description, "training": training}
-    return write_graph_package(out_dir, EnsembleWrapper(wrappers).eval(), EnsembleConfig(records), total, meta, signal, opset)
+    manifest = build_manifest(EnsembleConfig(records), total, meta, signal, opset)
+    return write_graph_package(out_dir, EnsembleWrapper(wrappers).eval(), manifest, signal, opset)
